@@ -1,0 +1,19 @@
+"""The Celery application and its beat schedule."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chorus.settings")
+
+app = Celery("chorus")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Re-sends e-mails whose task never ran (broker down at commit time, worker lost).
+    "notifications-relancer-emails": {
+        "task": "chorus.tasks.relancer_emails_en_attente",
+        "schedule": 300.0,
+    },
+}

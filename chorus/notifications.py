@@ -1,0 +1,127 @@
+"""Core 4: events become e-mails and rows of the in-app feed.
+
+`emettre()` is called inside a service's transaction. It writes the event and one
+`Notification` row per recipient (the feed row, atomic with the change it reports), then,
+on commit, enqueues `envoyer_emails` with the event id. The task sends each pending e-mail
+once: the row is locked, the e-mail rendered in the recipient's language and sent, the row
+marked. Running the task twice, or in two workers, sends one e-mail per recipient. If the
+broker was down at commit time, the beat task `relancer_emails_en_attente` catches up.
+
+Templates, by event type `app.nom` (e.g. `compte.mot_de_passe_modifie`):
+  notifications/<app>/<nom>_subject.txt   one line
+  notifications/<app>/<nom>_body.txt      plain text
+  notifications/<app>/<nom>_feed.txt      one line for the feed on the home page
+They are written in French with {% translate %}; the English comes from the catalogue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from chorus.models import Evenement, Notification
+
+
+def emettre(
+    *,
+    type: str,
+    destinataires: Iterable,
+    contexte: dict | None = None,
+    lien: str = "",
+    ignorer_preferences: bool = False,
+) -> Evenement:
+    """Records an event for its recipients and sends their e-mails after commit.
+
+    `contexte` must be JSON-serialisable (ids, numbers, labels): the task re-reads the rest.
+    """
+    with transaction.atomic():
+        evenement = Evenement.objects.create(
+            type=type, contexte=contexte or {}, lien=lien, ignorer_preferences=ignorer_preferences
+        )
+        vus = set()
+        lignes = []
+        for user in destinataires:
+            if user.pk in vus or not user.is_active:
+                continue
+            vus.add(user.pk)
+            lignes.append(
+                Notification(
+                    evenement=evenement,
+                    destinataire=user,
+                    email_a_envoyer=ignorer_preferences or user.notifications_actives,
+                )
+            )
+        Notification.objects.bulk_create(lignes)
+        if any(n.email_a_envoyer for n in lignes):
+            transaction.on_commit(lambda: _mettre_en_file(evenement.pk))
+    return evenement
+
+
+def _mettre_en_file(evenement_id) -> None:
+    from chorus.tasks import envoyer_emails
+
+    envoyer_emails.delay(str(evenement_id))
+
+
+def _gabarit(evenement: Evenement, partie: str) -> str:
+    app, _, nom = evenement.type.partition(".")
+    return f"notifications/{app}/{nom}_{partie}.txt"
+
+
+def _contexte(evenement: Evenement, destinataire) -> dict:
+    return {
+        **evenement.contexte,
+        "destinataire": destinataire,
+        "lien": f"{settings.SITE_URL}{evenement.lien}" if evenement.lien else settings.SITE_URL,
+        "portail": settings.PORTAIL_NOM,
+    }
+
+
+def rendre_email(evenement: Evenement, destinataire) -> EmailMessage:
+    with translation.override(destinataire.langue):
+        contexte = _contexte(evenement, destinataire)
+        sujet = " ".join(render_to_string(_gabarit(evenement, "subject"), contexte).split())
+        corps = render_to_string(_gabarit(evenement, "body"), contexte)
+    return EmailMessage(
+        subject=sujet,
+        body=corps,
+        to=[destinataire.email_contact or destinataire.email],
+        headers={"X-Chorus-Evenement": str(evenement.pk)},
+    )
+
+
+def rendre_fil(notification: Notification) -> str:
+    """The one-line text of a feed row, in the active language."""
+    evenement = notification.evenement
+    texte = render_to_string(_gabarit(evenement, "feed"), _contexte(evenement, None))
+    return " ".join(texte.split())
+
+
+def envoyer_emails_evenement(evenement_id) -> int:
+    """Sends the pending e-mails of one event; returns how many were sent now."""
+    envoyes = 0
+    ids = list(
+        Notification.objects.emails_en_attente()
+        .filter(evenement_id=evenement_id)
+        .values_list("pk", flat=True)
+    )
+    for pk in ids:
+        with transaction.atomic():
+            notification = (
+                Notification.objects.select_for_update(skip_locked=True)
+                .select_related("evenement", "destinataire")
+                .filter(pk=pk, email_envoye_le__isnull=True)
+                .first()
+            )
+            if notification is None:  # sent meanwhile, or being sent by another worker
+                continue
+            rendre_email(notification.evenement, notification.destinataire).send()
+            notification.email_envoye_le = timezone.now()
+            notification.save(update_fields=["email_envoye_le"])
+            envoyes += 1
+    return envoyes

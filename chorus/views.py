@@ -1,0 +1,89 @@
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
+from django.views.decorators.http import require_POST
+
+from chorus.models import Notification
+from habilitations import acces
+from habilitations.enums import Application
+from habilitations.forms import ConnexionForm
+
+NB_EVENEMENTS_RECENTS = 10
+
+
+@login_not_required
+def accueil(request):
+    """The public home page for visitors; the connected home page for users."""
+    if not request.user.is_authenticated:
+        return render(
+            request,
+            "chorus/accueil_public.html",
+            {"form": ConnexionForm(request)},
+        )
+    evenements = Notification.objects.pour(request.user)[:NB_EVENEMENTS_RECENTS]
+    return render(request, "chorus/accueil.html", {"evenements": evenements})
+
+
+def espace(request, code):
+    """Landing page of one space; 404 when the user holds no right on it."""
+    try:
+        application = Application(code.upper().replace("-", "_"))
+    except ValueError:
+        raise Http404 from None
+    if application not in acces.applications_de(request.user):
+        raise Http404
+    structures = acces.structures_for(request.user, application, "CONSULTATION")
+    return render(
+        request,
+        "chorus/espace.html",
+        {"application": application, "structures": structures},
+    )
+
+
+@login_not_required
+@require_POST
+def changer_langue(request):
+    """Switches the interface language; remembered on the user's account too."""
+    langue = request.POST.get("langue", "")
+    suivant = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        suivant, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        suivant = "/"
+    response = HttpResponseRedirect(suivant)
+    if check_for_language(langue) and langue in ("fr", "en"):
+        from django.conf import settings
+
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            langue,
+            max_age=365 * 24 * 3600,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            httponly=False,
+        )
+        if request.user.is_authenticated and request.user.langue != langue:
+            request.user.langue = langue
+            request.user.save(update_fields=["langue"])
+    return response
+
+
+@login_not_required
+def erreur_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+@login_not_required
+def erreur_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+@login_not_required
+def erreur_500(request):
+    # No context processors that could fail again: a plain render of a static page.
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    return HttpResponseServerError(loader.get_template("500.html").render())

@@ -1,0 +1,133 @@
+"""Core 1: who may see and do what. Every query of business data goes through here.
+
+The rules, in words:
+- A user's rights come from his habilitations: (structure, service or the whole structure,
+  application, level). *Modification* includes *consultation*.
+- The gestionnaire principal (GP) of an active structure holds every application that the
+  structure opens, in modification, on the whole structure.
+- An inactive structure keeps giving *consultation* (its invoices stay visible after a change
+  of SIRET) but never *modification*.
+- `can(..., structure)` without a service asks about the whole structure;
+  with a service, about that service (a structure-wide right covers every service).
+- Rights are read once per request (cached on the user object): a change shows at the next
+  page load.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from habilitations.enums import Application, Niveau
+from structures.enums import CategorieStructure, StatutStructure
+
+# Applications a structure opens by default, by category (domain §1).
+APPLICATIONS_DE_LA_STRUCTURE = {
+    CategorieStructure.PRIVEE: [
+        Application.FACTURES_EMISES,
+        Application.FACTURES_A_VALIDER,
+        Application.FACTURES_TRAVAUX,
+        Application.SOLLICITATIONS_EMISES,
+        Application.SOLLICITATIONS_RECUES,
+        Application.ORGANISATION,
+    ],
+    CategorieStructure.PUBLIQUE: list(Application),
+}
+
+
+@dataclass(frozen=True)
+class Droit:
+    structure_id: int
+    service_id: int | None
+    application: str
+    niveau: str
+    structure_active: bool
+
+    def permet(self, niveau: str) -> bool:
+        if niveau == Niveau.MODIFICATION:
+            return self.niveau == Niveau.MODIFICATION and self.structure_active
+        return True
+
+
+class Droits:
+    """Every right of one user, loaded in two queries."""
+
+    def __init__(self, user):
+        from habilitations.models import Habilitation
+        from structures.models import Structure
+
+        self.droits: list[Droit] = []
+        if not (user.is_authenticated and user.is_active):
+            return
+        for h in Habilitation.objects.filter(utilisateur=user).select_related("structure"):
+            self.droits.append(
+                Droit(
+                    h.structure_id,
+                    h.service_id,
+                    h.application,
+                    h.niveau,
+                    h.structure.statut == StatutStructure.ACTIVE,
+                )
+            )
+        for structure in Structure.objects.filter(gestionnaire_principal=user).actives():
+            for application in APPLICATIONS_DE_LA_STRUCTURE[structure.categorie]:
+                self.droits.append(
+                    Droit(structure.pk, None, application, Niveau.MODIFICATION, True)
+                )
+
+    def peut(self, application, niveau, structure_id, service_id=None) -> bool:
+        return any(
+            d.application == application
+            and d.structure_id == structure_id
+            and (d.service_id is None or d.service_id == service_id)
+            and d.permet(niveau)
+            for d in self.droits
+        )
+
+    def applications(self) -> set[str]:
+        return {d.application for d in self.droits}
+
+    def structure_ids(self, application, niveau) -> set[int]:
+        return {
+            d.structure_id for d in self.droits if d.application == application and d.permet(niveau)
+        }
+
+
+def droits_de(user) -> Droits:
+    cached = getattr(user, "_droits_chorus", None)
+    if cached is None:
+        cached = Droits(user)
+        if user.is_authenticated:
+            user._droits_chorus = cached
+    return cached
+
+
+def oublier_droits(user) -> None:
+    """Forgets the cached rights (after a change made in the same request)."""
+    user.__dict__.pop("_droits_chorus", None)
+
+
+def can(user, application: str, niveau: str, structure, service=None) -> bool:
+    """May `user` use `application` at `niveau` on `structure` (or on `service` of it)?"""
+    return droits_de(user).peut(
+        application, niveau, structure.pk, service.pk if service is not None else None
+    )
+
+
+def structures_for(user, application: str, niveau: str) -> QuerySet:
+    """The structures where `user` holds `application` at `niveau`, on all or some services."""
+    from structures.models import Structure
+
+    return Structure.objects.filter(pk__in=droits_de(user).structure_ids(application, niveau))
+
+
+def est_gestionnaire(user, structure) -> bool:
+    """GP of the structure, or *Organisation – modification* on the whole structure."""
+    return can(user, Application.ORGANISATION, Niveau.MODIFICATION, structure)
+
+
+def applications_de(user) -> list[str]:
+    """The spaces the user may open, in the order of the menu."""
+    ouvertes = droits_de(user).applications()
+    return [a for a in Application if a in ouvertes]

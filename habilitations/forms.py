@@ -1,0 +1,41 @@
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext_lazy as _
+
+from chorus.forms import FormulaireDsfr
+
+
+class ConnexionForm(FormulaireDsfr, auth_forms.AuthenticationForm):
+    username = forms.EmailField(
+        label=_("Adresse électronique"),
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    error_messages = {
+        "invalid_login": _(
+            "Adresse électronique ou mot de passe incorrect. Après 5 échecs, "
+            "le compte est verrouillé pendant une heure."
+        ),
+        "inactive": _("Ce compte est désactivé."),
+    }
+
+
+class MotDePasseOublieForm(FormulaireDsfr, auth_forms.PasswordResetForm):
+    email = forms.EmailField(
+        label=_("Adresse électronique de connexion"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class NouveauMotDePasseForm(FormulaireDsfr, auth_forms.SetPasswordForm):
+    pass
+
+
+class ChangerMotDePasseForm(FormulaireDsfr, auth_forms.PasswordChangeForm):
+    pass

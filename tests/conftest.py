@@ -1,0 +1,98 @@
+"""Shared fixtures. Tests needing a service say so with a marker:
+
+- `postgres`: skipped on SQLite (with the reason), or failed when CHORUS_EXIGER_SERVICES=1 (CI);
+- `redis` / `celery_worker`: need the Redis of CHORUS_TEST_REDIS_URL (default: local 6379/15);
+- `e2e`: need Debian's Chromium and axe-core (npm), see tests/e2e/conftest.py.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+EXIGER_SERVICES = os.environ.get("CHORUS_EXIGER_SERVICES") == "1"
+REDIS_DE_TEST = os.environ.get("CHORUS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def service_absent(raison: str):
+    """Skips the test, or fails it when the run must have every service (CI)."""
+    if EXIGER_SERVICES:
+        pytest.fail(f"{raison} (CHORUS_EXIGER_SERVICES=1: nothing may be skipped)")
+    pytest.skip(raison)
+
+
+def redis_repond() -> bool:
+    import redis
+
+    client = redis.Redis.from_url(REDIS_DE_TEST, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
+
+
+class VariableDeGabaritInconnue(str):
+    """`string_if_invalid` that fails the test when one of *our* templates uses an undefined
+    variable (django-dsfr's own templates rely on undefined ones with |default)."""
+
+    def __contains__(self, key):
+        return key == "%s"
+
+    def __mod__(self, variable):
+        import sys
+
+        frame = sys._getframe(1)
+        while frame is not None:
+            if frame.f_code.co_name == "render":
+                origin = getattr(frame.f_locals.get("self"), "origin", None)
+                if origin is not None:
+                    nom = str(getattr(origin, "name", origin))
+                    if nom.startswith(str(settings.BASE_DIR / "templates")):
+                        pytest.fail(f"Undefined template variable {variable!r} in {nom}")
+                    return ""
+            frame = frame.f_back
+        return ""
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _variables_de_gabarit_strictes():
+    from django.template import engines
+
+    for engine in engines.all():
+        engine.engine.string_if_invalid = VariableDeGabaritInconnue("%s")
+
+
+@pytest.fixture(autouse=True)
+def _services_requis(request):
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        service_absent("needs PostgreSQL: set DATABASE_URL or start a local PostgreSQL")
+    if (
+        request.node.get_closest_marker("redis") or request.node.get_closest_marker("celery_worker")
+    ) and not redis_repond():
+        service_absent(f"needs Redis at {REDIS_DE_TEST}")
+
+
+@pytest.fixture(autouse=True)
+def _reglages_de_test(settings, tmp_path):
+    # Fast hashing; files written under a temporary folder; French by default.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    settings.LANGUAGE_CODE = "fr"
+
+
+@pytest.fixture(autouse=True)
+def _celery_en_mode_immediat():
+    """Tasks run eagerly in tests, unless a test starts a real worker (celery_worker)."""
+    from chorus.celery import app
+
+    ancien = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = ancien
