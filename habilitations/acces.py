@@ -60,14 +60,17 @@ class Droits:
         self.droits: list[Droit] = []
         if not (user.is_authenticated and user.is_active):
             return
-        for h in Habilitation.objects.filter(utilisateur=user).select_related("structure"):
+        lignes = Habilitation.objects.filter(utilisateur=user).values_list(
+            "structure_id", "service_id", "application", "niveau", "structure__statut"
+        )
+        for structure_id, service_id, application, niveau, statut in lignes:
             self.droits.append(
                 Droit(
-                    h.structure_id,
-                    h.service_id,
-                    h.application,
-                    h.niveau,
-                    h.structure.statut == StatutStructure.ACTIVE,
+                    structure_id,
+                    service_id,
+                    application,
+                    niveau,
+                    statut == StatutStructure.ACTIVE,
                 )
             )
         for structure in Structure.objects.filter(gestionnaire_principal=user).actives():
