@@ -1,10 +1,11 @@
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import check_for_language
 from django.views.decorators.http import require_POST
 
+from chorus.langue import LANGUES, poser_cookie_langue
 from chorus.models import Notification
 from habilitations import acces
 from habilitations.enums import Application
@@ -53,17 +54,8 @@ def changer_langue(request):
     ):
         suivant = "/"
     response = HttpResponseRedirect(suivant)
-    if check_for_language(langue) and langue in ("fr", "en"):
-        from django.conf import settings
-
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            langue,
-            max_age=365 * 24 * 3600,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            httponly=False,
-        )
+    if langue in LANGUES:
+        poser_cookie_langue(response, langue)
         if request.user.is_authenticated and request.user.langue != langue:
             request.user.langue = langue
             request.user.save(update_fields=["langue"])
@@ -83,7 +75,4 @@ def erreur_404(request, exception=None):
 @login_not_required
 def erreur_500(request):
     # No context processors that could fail again: a plain render of a static page.
-    from django.http import HttpResponseServerError
-    from django.template import loader
-
     return HttpResponseServerError(loader.get_template("500.html").render())

@@ -6,6 +6,7 @@ from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from chorus.langue import poser_cookie_langue
 from habilitations import forms, services
 
 
@@ -17,15 +18,8 @@ class Connexion(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         # The interface follows the language chosen on the account.
-        langue = self.request.user.langue
-        translation.activate(langue)
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            langue,
-            max_age=365 * 24 * 3600,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
+        translation.activate(self.request.user.langue)
+        poser_cookie_langue(response, self.request.user.langue)
         messages.success(
             self.request,
             _("Bienvenue, %(nom)s.") % {"nom": self.request.user.get_full_name()},
