@@ -16,6 +16,7 @@ They are written in French with {% translate %}; the English comes from the cata
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -25,6 +26,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from chorus.models import Evenement, Notification
+
+logger = logging.getLogger(__name__)
 
 
 def emettre(
@@ -63,9 +66,17 @@ def emettre(
 
 
 def _mettre_en_file(evenement_id) -> None:
+    from kombu.exceptions import OperationalError
+
     from chorus.tasks import envoyer_emails
 
-    envoyer_emails.delay(str(evenement_id))
+    try:
+        envoyer_emails.delay(str(evenement_id))
+    except OperationalError:
+        # The broker is unreachable. The change that emitted the event is committed and its
+        # rows stay pending: `relancer_emails_en_attente` enqueues them again later. Raising
+        # here would turn a successful action into an error page.
+        logger.warning("Could not enqueue the e-mails of event %s", evenement_id, exc_info=True)
 
 
 def _gabarit(evenement: Evenement, partie: str) -> str:
@@ -112,8 +123,10 @@ def envoyer_emails_evenement(evenement_id) -> int:
     )
     for pk in ids:
         with transaction.atomic():
+            # Lock the notification row only (`of`): not the event, not the user's account,
+            # which other work may hold meanwhile (a sign-in, a profile change).
             notification = (
-                Notification.objects.select_for_update(skip_locked=True)
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("evenement", "destinataire")
                 .filter(pk=pk, email_envoye_le__isnull=True)
                 .first()
