@@ -185,8 +185,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
-# Documents are never served from a public URL: views check access, then stream them.
-MEDIA_URL = None
+# Documents are never served from a URL: views check access, then stream them. This address
+# on a reserved, unresolvable host makes any `.url` of a stored file visibly unusable (and
+# keeps Django's test server, which needs a parsable MEDIA_URL, from serving them either).
+MEDIA_URL = "//documents-jamais-servis.invalid/"
 STORAGES = {
     "default": {
         "BACKEND": env.str(

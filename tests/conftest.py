@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import connection
 
 EXIGER_SERVICES = os.environ.get("CHORUS_EXIGER_SERVICES") == "1"
+NOS_GABARITS = str(settings.BASE_DIR / "templates")
 REDIS_DE_TEST = os.environ.get("CHORUS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
@@ -34,27 +35,38 @@ def redis_repond() -> bool:
         client.close()
 
 
+def _dans_nos_gabarits() -> bool:
+    """Is the template being rendered one of ours (not django-dsfr's, not Django's)?"""
+    import sys
+
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code.co_name == "render":
+            origin = getattr(frame.f_locals.get("self"), "origin", None)
+            if origin is not None:
+                return str(getattr(origin, "name", origin)).startswith(NOS_GABARITS)
+        frame = frame.f_back
+    return False
+
+
 class VariableDeGabaritInconnue(str):
     """`string_if_invalid` that fails the test when one of *our* templates uses an undefined
-    variable (django-dsfr's own templates rely on undefined ones with |default)."""
+    variable, and is invisible elsewhere.
+
+    Django applies filters to an undefined variable only when `string_if_invalid` is falsy;
+    django-dsfr relies on that (`{{ x|default:'fr-input-group' }}`). So this empty string is
+    falsy in third-party templates (filters apply, rendering is unchanged) and truthy in ours,
+    where Django then formats it with the variable name: that is where the test fails.
+    """
+
+    def __bool__(self):
+        return _dans_nos_gabarits()
 
     def __contains__(self, key):
         return key == "%s"
 
     def __mod__(self, variable):
-        import sys
-
-        frame = sys._getframe(1)
-        while frame is not None:
-            if frame.f_code.co_name == "render":
-                origin = getattr(frame.f_locals.get("self"), "origin", None)
-                if origin is not None:
-                    nom = str(getattr(origin, "name", origin))
-                    if nom.startswith(str(settings.BASE_DIR / "templates")):
-                        pytest.fail(f"Undefined template variable {variable!r} in {nom}")
-                    return ""
-            frame = frame.f_back
-        return ""
+        pytest.fail(f"Undefined template variable {variable!r} in one of the portal's templates")
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -62,7 +74,7 @@ def _variables_de_gabarit_strictes():
     from django.template import engines
 
     for engine in engines.all():
-        engine.engine.string_if_invalid = VariableDeGabaritInconnue("%s")
+        engine.engine.string_if_invalid = VariableDeGabaritInconnue("")
 
 
 @pytest.fixture(autouse=True)
