@@ -8,7 +8,7 @@ from chorus.forms import FormulaireDsfr
 class ConnexionForm(FormulaireDsfr, auth_forms.AuthenticationForm):
     username = forms.EmailField(
         label=_("Adresse électronique"),
-        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+        widget=forms.EmailInput(attrs={"autocomplete": "username"}),
     )
     password = forms.CharField(
         label=_("Mot de passe"),
@@ -33,9 +33,20 @@ class MotDePasseOublieForm(FormulaireDsfr, auth_forms.PasswordResetForm):
     )
 
 
+AIDE_MOT_DE_PASSE = _(
+    "Au moins 12 caractères ; ni trop courant, ni uniquement des chiffres, ni trop proche de "
+    "votre nom ou de votre adresse électronique."
+)
+
+
 class NouveauMotDePasseForm(FormulaireDsfr, auth_forms.SetPasswordForm):
-    pass
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One plain sentence rather than Django's list, which cannot sit inside a <label>.
+        self.fields["new_password1"].help_text = AIDE_MOT_DE_PASSE
 
 
 class ChangerMotDePasseForm(FormulaireDsfr, auth_forms.PasswordChangeForm):
-    pass
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = AIDE_MOT_DE_PASSE

@@ -15,6 +15,12 @@ class Connexion(auth_views.LoginView):
     form_class = forms.ConnexionForm
     redirect_authenticated_user = True
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        # On its own page the form takes the focus; on the home page it must not scroll it.
+        form.fields["username"].widget.attrs["autofocus"] = True
+        return form
+
     def form_valid(self, form):
         response = super().form_valid(form)
         # The interface follows the language chosen on the account.
