@@ -8,7 +8,8 @@ urlpatterns = [
     path("espaces/<slug:code>/", views.espace, name="espace"),
     path("langue/", views.changer_langue, name="changer_langue"),
     path("sante/", sante.sante, name="sante"),
-    path("compte/", include("habilitations.urls")),
+    path("", include("habilitations.urls")),
+    path("", include("structures.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -5,6 +5,8 @@ The rules, in words:
   application, level). *Modification* includes *consultation*.
 - The gestionnaire principal (GP) of an active structure holds every application that the
   structure opens, in modification, on the whole structure.
+- A space the structure has closed gives nothing, whatever the habilitations say; they
+  come back into force if it opens again.
 - An inactive structure keeps giving *consultation* (its invoices stay visible after a change
   of SIRET) but never *modification*.
 - `can(..., structure)` without a service asks about the whole structure;
@@ -36,6 +38,17 @@ APPLICATIONS_DE_LA_STRUCTURE = {
 }
 
 
+def applications_ouvertes(categorie: str, ouvertes: list[str] | None) -> list[str]:
+    """The spaces a structure opens: its own choice, or its category's defaults."""
+    if ouvertes is None:
+        return APPLICATIONS_DE_LA_STRUCTURE[categorie]
+    return [a for a in Application if a in ouvertes]
+
+
+def applications_de_la_structure(structure) -> list[str]:
+    return applications_ouvertes(structure.categorie, structure.applications_ouvertes)
+
+
 @dataclass(frozen=True)
 class Droit:
     structure_id: int
@@ -61,9 +74,17 @@ class Droits:
         if not (user.is_authenticated and user.is_active):
             return
         lignes = Habilitation.objects.filter(utilisateur=user).values_list(
-            "structure_id", "service_id", "application", "niveau", "structure__statut"
+            "structure_id",
+            "service_id",
+            "application",
+            "niveau",
+            "structure__statut",
+            "structure__categorie",
+            "structure__applications_ouvertes",
         )
-        for structure_id, service_id, application, niveau, statut in lignes:
+        for structure_id, service_id, application, niveau, statut, categorie, ouvertes in lignes:
+            if application not in applications_ouvertes(categorie, ouvertes):
+                continue
             self.droits.append(
                 Droit(
                     structure_id,
@@ -73,11 +94,12 @@ class Droits:
                     statut == StatutStructure.ACTIVE,
                 )
             )
-        for structure in Structure.objects.filter(gestionnaire_principal=user).actives():
-            for application in APPLICATIONS_DE_LA_STRUCTURE[structure.categorie]:
-                self.droits.append(
-                    Droit(structure.pk, None, application, Niveau.MODIFICATION, True)
-                )
+        gerees = Structure.objects.filter(gestionnaire_principal=user).actives()
+        for pk, categorie, ouvertes in gerees.values_list(
+            "pk", "categorie", "applications_ouvertes"
+        ):
+            for application in applications_ouvertes(categorie, ouvertes):
+                self.droits.append(Droit(pk, None, application, Niveau.MODIFICATION, True))
 
     def peut(self, application, niveau, structure_id, service_id=None) -> bool:
         return any(

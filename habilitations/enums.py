@@ -52,3 +52,16 @@ class RoleRattachement(models.TextChoices):
 
     GESTIONNAIRE = "GESTIONNAIRE", _("Gestionnaire de la structure")
     DEMANDEUR = "DEMANDEUR", _("Demandeur")
+
+
+class StatutDemandeHabilitation(models.TextChoices):
+    EN_ATTENTE = "EN_ATTENTE", _("En attente d'approbation")
+    ACCORDEE = "ACCORDEE", _("Accordée")
+    REFUSEE = "REFUSEE", _("Refusée")
+    ANNULEE = "ANNULEE", _("Annulée par le demandeur")
+
+
+class ActionDemandeHabilitation(models.TextChoices):
+    ACCORDER = "ACCORDER", _("Accorder")
+    REFUSER = "REFUSER", _("Refuser")
+    ANNULER = "ANNULER", _("Annuler la demande")

@@ -5,7 +5,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chorus.workflow import HistoriqueStatut
-from habilitations.enums import Application, Langue, Niveau, StatutRattachement
+from habilitations.enums import (
+    Application,
+    Langue,
+    Niveau,
+    StatutDemandeHabilitation,
+    StatutRattachement,
+)
 
 
 class UtilisateurManager(BaseUserManager):
@@ -44,7 +50,8 @@ class Utilisateur(AbstractBaseUser, PermissionsMixin):
     )
     prenom = models.CharField(_("prénom"), max_length=100)
     nom = models.CharField(_("nom"), max_length=100)
-    telephone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    telephone = models.CharField(_("téléphone fixe"), max_length=30, blank=True)
+    telephone_mobile = models.CharField(_("téléphone mobile"), max_length=30, blank=True)
     langue = models.CharField(
         _("langue préférée"), max_length=5, choices=Langue.choices, default=Langue.FR
     )
@@ -59,6 +66,9 @@ class Utilisateur(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("actif"), default=True)
     is_staff = models.BooleanField(_("accès à l'administration"), default=False)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
+    # Set when the user follows the activation link of the sign-up e-mail.
+    active_le = models.DateTimeField(_("compte activé le"), null=True, blank=True)
+    desactive_le = models.DateTimeField(_("compte désactivé le"), null=True, blank=True)
 
     objects = UtilisateurManager()
 
@@ -185,3 +195,51 @@ class Habilitation(models.Model):
     def __str__(self):
         portee = self.service or _("toute la structure")
         return f"{self.utilisateur} · {self.get_application_display()} · {portee}"
+
+
+class DemandeHabilitation(models.Model):
+    """A user's request for a space of a structure ("Mes abonnements aux espaces"), approved
+    or refused by its gestionnaires through `habilitations.circuits.DEMANDE_HABILITATION`."""
+
+    utilisateur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="demandes_habilitation"
+    )
+    structure = models.ForeignKey(
+        "structures.Structure", on_delete=models.CASCADE, related_name="demandes_habilitation"
+    )
+    service = models.ForeignKey(
+        "structures.Service",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="demandes_habilitation",
+    )
+    application = models.CharField(_("espace"), max_length=30, choices=Application.choices)
+    niveau = models.CharField(_("niveau"), max_length=20, choices=Niveau.choices)
+    statut = models.CharField(
+        _("statut"),
+        max_length=20,
+        choices=StatutDemandeHabilitation.choices,
+        default=StatutDemandeHabilitation.EN_ATTENTE,
+    )
+    commentaire = models.TextField(_("commentaire du demandeur"), blank=True)
+    demandee_le = models.DateTimeField(_("demandée le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("demande d'habilitation")
+        verbose_name_plural = _("demandes d'habilitation")
+        ordering = ["-demandee_le"]
+
+    def __str__(self):
+        return (
+            f"{self.utilisateur} → {self.get_application_display()} ({self.get_statut_display()})"
+        )
+
+
+class DemandeHabilitationHistorique(HistoriqueStatut):
+    objet = models.ForeignKey(
+        DemandeHabilitation, on_delete=models.PROTECT, related_name="historique"
+    )
+
+    class Meta(HistoriqueStatut.Meta):
+        verbose_name = _("historique d'une demande d'habilitation")

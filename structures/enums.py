@@ -31,3 +31,45 @@ class PresenceMoa(models.TextChoices):
     SANS_MOA = "SANS_MOA", _("Sans MOA")
     AVEC_MOA = "AVEC_MOA", _("Avec MOA")
     EXCLUSIVEMENT_MOA = "EXCLUSIVEMENT_MOA", _("Exclusivement MOA")
+
+
+class TypeCoordonnee(models.TextChoices):
+    IBAN = "IBAN", _("IBAN")
+    RIB = "RIB", _("RIB")
+
+
+class StatutCoordonnee(models.TextChoices):
+    ACTIVE = "ACTIVE", _("Active")
+    INACTIVE = "INACTIVE", _("Inactive")
+
+
+class TypeDemandeStructure(models.TextChoices):
+    """Requests a support agent handles (domain §2)."""
+
+    CREATION_STRUCTURE_PUBLIQUE = (
+        "CREATION_STRUCTURE_PUBLIQUE",
+        _("Création d'une structure publique"),
+    )
+    DESACTIVATION_STRUCTURE = "DESACTIVATION_STRUCTURE", _("Désactivation d'une structure")
+    REAFFECTATION_GESTIONNAIRE = (
+        "REAFFECTATION_GESTIONNAIRE",
+        _("Réaffectation du gestionnaire principal"),
+    )
+
+
+class StatutDemandeStructure(models.TextChoices):
+    EN_ATTENTE = "EN_ATTENTE", _("En attente de traitement")
+    ACCEPTEE = "ACCEPTEE", _("Acceptée")
+    REFUSEE = "REFUSEE", _("Refusée")
+    ANNULEE = "ANNULEE", _("Annulée par le demandeur")
+
+
+class ActionDemandeStructure(models.TextChoices):
+    ACCEPTER = "ACCEPTER", _("Accepter")
+    REFUSER = "REFUSER", _("Refuser")
+    ANNULER = "ANNULER", _("Annuler")
+
+
+class RoleDemandeStructure(models.TextChoices):
+    SUPPORT = "SUPPORT", _("Agent du support")
+    DEMANDEUR = "DEMANDEUR", _("Demandeur")

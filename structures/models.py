@@ -3,11 +3,16 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chorus.workflow import HistoriqueStatut
 from structures.enums import (
     CategorieStructure,
     PresenceMoa,
+    StatutCoordonnee,
+    StatutDemandeStructure,
     StatutService,
     StatutStructure,
+    TypeCoordonnee,
+    TypeDemandeStructure,
     TypeIdentifiant,
 )
 
@@ -35,10 +40,22 @@ class Structure(models.Model):
     )
     raison_sociale = models.CharField(_("raison sociale"), max_length=200)
     libelle = models.CharField(_("libellé"), max_length=200, blank=True)
+    # A private person (PARTICULIER) has a name instead of a company name.
+    nom = models.CharField(_("nom"), max_length=100, blank=True)
+    prenom = models.CharField(_("prénom"), max_length=100, blank=True)
+    rcs = models.CharField(_("RCS"), max_length=50, blank=True)
+    tva_intracommunautaire = models.CharField(
+        _("numéro de TVA intracommunautaire"), max_length=20, blank=True
+    )
+    email = models.EmailField(_("adresse électronique"), blank=True)
+    telephone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    non_diffusible = models.BooleanField(_("non diffusible (INSEE)"), default=False)
     statut = models.CharField(
         _("statut"), max_length=10, choices=StatutStructure.choices, default=StatutStructure.ACTIVE
     )
     adresse = models.CharField(_("adresse"), max_length=200, blank=True)
+    adresse_complement_1 = models.CharField(_("complément d'adresse 1"), max_length=200, blank=True)
+    adresse_complement_2 = models.CharField(_("complément d'adresse 2"), max_length=200, blank=True)
     code_postal = models.CharField(_("code postal"), max_length=10, blank=True)
     ville = models.CharField(_("ville"), max_length=100, blank=True)
     pays = models.CharField(_("pays"), max_length=2, default="FR")
@@ -61,6 +78,22 @@ class Structure(models.Model):
     )
     presence_moa = models.CharField(
         _("présence MOA"), max_length=20, choices=PresenceMoa.choices, default=PresenceMoa.SANS_MOA
+    )
+    reception_edi = models.BooleanField(_("réception des factures par EDI"), default=False)
+    double_authentification_obligatoire = models.BooleanField(
+        _("double authentification obligatoire pour les utilisateurs"), default=False
+    )
+    # The spaces the structure opens (codes of habilitations.enums.Application); None: the
+    # defaults of its category (habilitations.acces.APPLICATIONS_DE_LA_STRUCTURE).
+    applications_ouvertes = models.JSONField(_("espaces ouverts"), null=True, blank=True)
+    # After a change of SIRET, the old structure points to the new one.
+    remplacee_par = models.ForeignKey(
+        "self",
+        verbose_name=_("remplacée par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="remplace",
     )
     cree_le = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
 
@@ -98,7 +131,12 @@ class Service(models.Model):
     )
     date_debut = models.DateField(_("date de début d'activation"), default=timezone.localdate)
     date_fin = models.DateField(_("date de fin d'activation"), null=True, blank=True)
-    engagement_obligatoire = models.BooleanField(_("engagement obligatoire"), default=False)
+    engagement_obligatoire = models.BooleanField(
+        _("numéro d'engagement obligatoire"), default=False
+    )
+    adresse = models.CharField(_("adresse"), max_length=200, blank=True)
+    code_postal = models.CharField(_("code postal"), max_length=10, blank=True)
+    ville = models.CharField(_("ville"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("service")
@@ -110,3 +148,126 @@ class Service(models.Model):
 
     def __str__(self):
         return f"{self.code} – {self.libelle}"
+
+
+class CoordonneeBancaire(models.Model):
+    """Bank details of a structure: IBAN + BIC or French RIB, optional factor (domain §2)."""
+
+    structure = models.ForeignKey(
+        Structure, on_delete=models.CASCADE, related_name="coordonnees_bancaires"
+    )
+    libelle = models.CharField(_("nom"), max_length=100)
+    type_coordonnee = models.CharField(
+        _("type"), max_length=5, choices=TypeCoordonnee.choices, default=TypeCoordonnee.IBAN
+    )
+    pays = models.CharField(_("pays"), max_length=2, default="FR")
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    code_banque = models.CharField(_("code banque"), max_length=5, blank=True)
+    code_guichet = models.CharField(_("code guichet"), max_length=5, blank=True)
+    numero_compte = models.CharField(_("numéro de compte"), max_length=11, blank=True)
+    cle_rib = models.CharField(_("clé RIB"), max_length=2, blank=True)
+    affactureur_raison_sociale = models.CharField(
+        _("raison sociale de l'affactureur"), max_length=200, blank=True
+    )
+    affactureur_pays = models.CharField(_("pays de l'affactureur"), max_length=2, blank=True)
+    affactureur_type_identifiant = models.CharField(
+        _("type d'identifiant de l'affactureur"),
+        max_length=20,
+        choices=TypeIdentifiant.choices,
+        blank=True,
+    )
+    affactureur_identifiant = models.CharField(
+        _("identifiant de l'affactureur"), max_length=80, blank=True
+    )
+    document_rib = models.ForeignKey(
+        "chorus.Document",
+        verbose_name=_("RIB"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    statut = models.CharField(
+        _("statut"),
+        max_length=10,
+        choices=StatutCoordonnee.choices,
+        default=StatutCoordonnee.ACTIVE,
+    )
+    cree_le = models.DateTimeField(_("créée le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("coordonnée bancaire")
+        verbose_name_plural = _("coordonnées bancaires")
+        ordering = ["structure", "libelle"]
+
+    def __str__(self):
+        return f"{self.libelle} ({self.iban or self.numero_compte})"
+
+
+class PieceJointeStructure(models.Model):
+    """A document the structure's users can reuse on their invoices (≤ 4 Mo)."""
+
+    structure = models.ForeignKey(
+        Structure, on_delete=models.CASCADE, related_name="pieces_jointes"
+    )
+    document = models.ForeignKey("chorus.Document", on_delete=models.PROTECT, related_name="+")
+    libelle = models.CharField(_("libellé"), max_length=200)
+    ajoutee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    ajoutee_le = models.DateTimeField(_("ajoutée le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pièce jointe de la structure")
+        verbose_name_plural = _("pièces jointes de la structure")
+        ordering = ["-ajoutee_le"]
+
+    def __str__(self):
+        return self.libelle
+
+
+class DemandeStructure(models.Model):
+    """A request a support agent handles: create or deactivate a public structure, reassign
+    a gestionnaire principal who is gone. Moves through `structures.circuits.DEMANDE`."""
+
+    type_demande = models.CharField(
+        _("type de demande"), max_length=40, choices=TypeDemandeStructure.choices
+    )
+    demandeur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("demandeur"),
+        on_delete=models.PROTECT,
+        related_name="demandes_structure",
+    )
+    structure = models.ForeignKey(
+        Structure,
+        verbose_name=_("structure"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="demandes",
+    )
+    # What the request carries: the new structure's data, the proposed GP's id…
+    donnees = models.JSONField(_("données"), default=dict, blank=True)
+    commentaire = models.TextField(_("commentaire"), blank=True)
+    statut = models.CharField(
+        _("statut"),
+        max_length=20,
+        choices=StatutDemandeStructure.choices,
+        default=StatutDemandeStructure.EN_ATTENTE,
+    )
+    cree_le = models.DateTimeField(_("créée le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("demande au support")
+        verbose_name_plural = _("demandes au support")
+        ordering = ["-cree_le"]
+
+    def __str__(self):
+        return f"{self.get_type_demande_display()} ({self.get_statut_display()})"
+
+
+class DemandeStructureHistorique(HistoriqueStatut):
+    objet = models.ForeignKey(DemandeStructure, on_delete=models.PROTECT, related_name="historique")
+
+    class Meta(HistoriqueStatut.Meta):
+        verbose_name = _("historique d'une demande au support")

@@ -1,19 +1,27 @@
-"""Every URL of the portal, fetched by every role: what each one gets.
+"""Every URL of the portal, fetched by every persona: what each one gets.
 
-A new URL fails `test_chaque_url_est_dans_la_matrice` until its row is added here, so no page
-ships without saying who may see it.
+A new URL fails `test_chaque_url_est_dans_la_matrice` until its row is written in one of the
+tests/matrice/ modules, so no page ships without saying who may see it.
 """
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from habilitations.enums import Application, Niveau
-from tests.habilitations.factories import HabilitationFactory, UtilisateurFactory
-from tests.structures.factories import ServiceFactory, StructureFactory
+from habilitations.enums import Application
+from tests.matrice import (
+    annuaire,
+    compte,
+    gestion_structure,
+    gestion_utilisateurs,
+    inscription,
+    socle,
+    support,
+)
+from tests.matrice.monde import PERSONAS, construire_monde
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonyme", "fournisseur", "entite", "agent_service", "support"]
+MODULES = [socle, annuaire, inscription, compte, gestion_structure, gestion_utilisateurs, support]
 
 
 def _noms(patterns, prefixe=""):
@@ -27,124 +35,82 @@ def _noms(patterns, prefixe=""):
 
 
 @pytest.fixture
-def utilisateurs():
-    fournisseur_structure = StructureFactory()
-    entite = StructureFactory(publique=True)
-    service = ServiceFactory(structure=entite)
-    agent = UtilisateurFactory()
-    HabilitationFactory(
-        utilisateur=agent,
-        structure=entite,
-        service=service,
-        application=Application.FACTURES_RECUES,
-        niveau=Niveau.CONSULTATION,
-    )
-    return {
-        "anonyme": None,
-        "fournisseur": UtilisateurFactory(gestionnaire_de=fournisseur_structure),
-        "entite": UtilisateurFactory(gestionnaire_de=entite),
-        "agent_service": agent,
-        "support": UtilisateurFactory(est_agent_support=True),
-    }
+def monde():
+    return construire_monde()
 
 
-def _espace(code):
-    return reverse("espace", args=[code.lower().replace("_", "-")])
+def _matrice(monde):
+    matrice = {}
+    for module in MODULES:
+        lignes = module.lignes(monde)
+        assert not set(lignes) & set(matrice), f"{module.__name__} repeats a row"
+        matrice.update(lignes)
+    return matrice
 
 
-# name -> (url, {role: expected status}); "302" means redirected to sign in.
-MATRICE = {
-    "accueil": (lambda: reverse("accueil"), dict.fromkeys(ROLES, 200)),
-    "sante": (lambda: reverse("sante"), dict.fromkeys(ROLES, 200)),
-    "changer_langue": (lambda: reverse("changer_langue"), dict.fromkeys(ROLES, 405)),
-    "habilitations:connexion": (
-        lambda: reverse("habilitations:connexion"),
-        {r: 200 if r == "anonyme" else 302 for r in ROLES},
-    ),
-    "habilitations:deconnexion": (
-        lambda: reverse("habilitations:deconnexion"),
-        {r: 302 if r == "anonyme" else 405 for r in ROLES},
-    ),
-    "habilitations:mot_de_passe_oublie": (
-        lambda: reverse("habilitations:mot_de_passe_oublie"),
-        dict.fromkeys(ROLES, 200),
-    ),
-    "habilitations:mot_de_passe_oublie_envoye": (
-        lambda: reverse("habilitations:mot_de_passe_oublie_envoye"),
-        dict.fromkeys(ROLES, 200),
-    ),
-    "habilitations:mot_de_passe_nouveau": (
-        lambda: reverse("habilitations:mot_de_passe_nouveau", args=["MQ", "jeton-invalide"]),
-        dict.fromkeys(ROLES, 200),
-    ),
-    "habilitations:mot_de_passe_changer": (
-        lambda: reverse("habilitations:mot_de_passe_changer"),
-        {r: 302 if r == "anonyme" else 200 for r in ROLES},
-    ),
-    "habilitations:mon_compte": (
-        lambda: reverse("habilitations:mon_compte"),
-        {r: 302 if r == "anonyme" else 200 for r in ROLES},
-    ),
-}
+def test_chaque_url_est_dans_la_matrice(monde):
+    noms = set(_noms(get_resolver().url_patterns))
+    assert noms == set(_matrice(monde)) | {"espace"}
 
-# The spaces: who opens which.
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_chaque_persona_obtient_ce_que_la_matrice_prevoit(client, monde, persona):
+    matrice = _matrice(monde)
+    user = monde.utilisateurs[persona]
+    if user:
+        client.force_login(user)
+    for nom, (url, attendus) in matrice.items():
+        response = client.get(url)
+        assert response.status_code == attendus[persona], f"{nom} ({url}) as {persona}"
+        if response.status_code == 302 and persona == "anonyme":
+            assert response["Location"].startswith(reverse("habilitations:connexion")), nom
+
+
+# The spaces each persona opens (the entity is public: it opens every space).
 ESPACES_OUVERTS = {
     "anonyme": set(),
-    "fournisseur": {
-        "FACTURES_EMISES",
-        "FACTURES_A_VALIDER",
-        "FACTURES_TRAVAUX",
-        "SOLLICITATIONS_EMISES",
-        "SOLLICITATIONS_RECUES",
-        "ORGANISATION",
-    },
-    "entite": set(Application.values),
-    "agent_service": {"FACTURES_RECUES"},
+    "consultation": set(Application.values),
+    "modification": set(Application.values),
+    "gp": set(Application.values),
+    "autre": set(Application.values),
     "support": set(),
 }
 
 
-def test_chaque_url_est_dans_la_matrice():
-    noms = set(_noms(get_resolver().url_patterns))
-    assert noms == set(MATRICE) | {"espace"}
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_chaque_role_obtient_ce_que_la_matrice_prevoit(client, utilisateurs, role):
-    if utilisateurs[role]:
-        client.force_login(utilisateurs[role])
-    for nom, (url, attendus) in MATRICE.items():
-        response = client.get(url())
-        assert response.status_code == attendus[role], f"{nom} as {role}"
-        if response.status_code == 302 and role == "anonyme":
-            assert response["Location"].startswith(reverse("habilitations:connexion"))
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_chaque_espace_est_ouvert_aux_seuls_habilites(client, utilisateurs, role):
-    if utilisateurs[role]:
-        client.force_login(utilisateurs[role])
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_chaque_espace_est_ouvert_aux_seuls_habilites(client, monde, persona):
+    if monde.utilisateurs[persona]:
+        client.force_login(monde.utilisateurs[persona])
     for application in Application:
-        response = client.get(_espace(application))
-        if role == "anonyme":
+        response = client.get(reverse("espace", args=[application.lower().replace("_", "-")]))
+        if persona == "anonyme":
             assert response.status_code == 302
-        elif application in ESPACES_OUVERTS[role]:
-            assert response.status_code == 200, f"{application} as {role}"
+        elif application in ESPACES_OUVERTS[persona]:
+            assert response.status_code in (200, 302), f"{application} as {persona}"
         else:
-            assert response.status_code == 404, f"{application} as {role}"
-    assert client.get(reverse("espace", args=["inconnu"])).status_code in (302, 404)
+            assert response.status_code == 404, f"{application} as {persona}"
 
 
-def test_le_menu_des_espaces_suit_les_habilitations(client, utilisateurs):
-    client.force_login(utilisateurs["agent_service"])
+def test_le_menu_des_espaces_suit_les_habilitations(client, monde):
+    from tests.habilitations.factories import HabilitationFactory, UtilisateurFactory
+
+    agent = UtilisateurFactory()
+    HabilitationFactory(
+        utilisateur=agent,
+        structure=monde.entite,
+        service=monde.service,
+        application=Application.FACTURES_RECUES,
+        niveau="CONSULTATION",
+    )
+    client.force_login(agent)
     contenu = client.get(reverse("accueil")).content.decode()
     assert "Factures reçues" in contenu
     assert "Factures émises" not in contenu
 
 
 def test_la_page_d_accueil_connectee_reste_sobre_en_requetes(
-    client, utilisateurs, django_assert_max_num_queries
+    client, monde, django_assert_max_num_queries
 ):
-    client.force_login(utilisateurs["entite"])
+    client.force_login(monde.utilisateurs["gp"])
     with django_assert_max_num_queries(8):
         assert client.get(reverse("accueil")).status_code == 200

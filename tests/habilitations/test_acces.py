@@ -100,3 +100,19 @@ def test_les_droits_sont_lus_une_fois_par_requete(django_assert_num_queries):
         for _ in range(5):
             acces.can(user, RECUES, C, structure)
             acces.applications_de(user)
+
+
+def test_un_espace_ferme_par_la_structure_ne_donne_plus_rien_meme_habilite():
+    structure = StructureFactory(publique=True)
+    agent = HabilitationFactory(structure=structure, application=RECUES, niveau=M).utilisateur
+    gp = UtilisateurFactory(gestionnaire_de=structure)
+    structure.applications_ouvertes = [Application.FACTURES_EMISES]
+    structure.save()
+    agent, gp = type(agent).objects.get(pk=agent.pk), type(gp).objects.get(pk=gp.pk)
+    assert not acces.can(agent, RECUES, C, structure)
+    assert acces.applications_de(gp) == [Application.FACTURES_EMISES]
+    # Reopened, the habilitation is in force again.
+    structure.applications_ouvertes = None
+    structure.save()
+    agent = type(agent).objects.get(pk=agent.pk)
+    assert acces.can(agent, RECUES, M, structure)

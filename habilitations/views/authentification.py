@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -79,8 +78,3 @@ class ChangerMotDePasse(auth_views.PasswordChangeView):
         services.mot_de_passe_modifie_notifier(utilisateur=form.user)
         messages.success(self.request, _("Votre mot de passe a été modifié."))
         return response
-
-
-def mon_compte(request):
-    rattachements = request.user.rattachements.select_related("structure", "service")
-    return render(request, "habilitations/mon_compte.html", {"rattachements": rattachements})

@@ -1,0 +1,3 @@
+"""Users, habilitations and approvals of a structure (under /organisation/)."""
+
+urlpatterns = []

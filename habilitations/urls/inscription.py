@@ -1,0 +1,3 @@
+"""Sign-up and activation (under /compte/inscription/)."""
+
+urlpatterns = []

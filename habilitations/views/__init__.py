@@ -1,0 +1,1 @@
+"""Views of the habilitations app, one module per use case."""

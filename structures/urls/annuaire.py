@@ -1,0 +1,3 @@
+"""The public directory of public structures (under /annuaire/)."""
+
+urlpatterns = []

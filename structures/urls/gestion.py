@@ -1,0 +1,3 @@
+"""A structure managed by its gestionnaires (under /organisation/)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Requests handled by support agents (under /support/)."""
+
+urlpatterns = []
