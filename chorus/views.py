@@ -1,7 +1,8 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponseRedirect, HttpResponseServerError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.urls import NoReverseMatch
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -12,6 +13,8 @@ from habilitations.enums import Application
 from habilitations.forms import ConnexionForm
 
 NB_EVENEMENTS_RECENTS = 10
+# Spaces whose landing page belongs to an app: the menu leads there.
+PAGES_DES_ESPACES = {Application.ORGANISATION: "structures:organisation"}
 
 
 @login_not_required
@@ -35,6 +38,11 @@ def espace(request, code):
         raise Http404 from None
     if application not in acces.applications_de(request.user):
         raise Http404
+    if application in PAGES_DES_ESPACES:
+        try:
+            return redirect(PAGES_DES_ESPACES[application])
+        except NoReverseMatch:  # that space's pages are not installed yet
+            pass
     structures = acces.structures_for(request.user, application, "CONSULTATION")
     return render(
         request,

@@ -1,16 +1,31 @@
+from contextlib import suppress
+
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
 
 from habilitations import acces
 from habilitations.enums import Application
 
 
 def _menu(request):
-    if not request.user.is_authenticated:
+    user = request.user
+    if not user.is_authenticated:
         return []
-    return [
-        {"code": a, "libelle": Application(a).label, "slug": a.lower().replace("_", "-")}
-        for a in acces.applications_de(request.user)
+    menu = [
+        {
+            "code": a,
+            "libelle": Application(a).label,
+            "url": reverse("espace", args=[a.lower().replace("_", "-")]),
+        }
+        for a in acces.applications_de(user)
     ]
+    if user.est_agent_support:
+        with suppress(NoReverseMatch):  # the support desk may not be installed
+            menu.append(
+                {"code": "SUPPORT", "libelle": _("Support"), "url": reverse("structures:support")}
+            )
+    return menu
 
 
 def espaces(request):

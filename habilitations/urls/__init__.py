@@ -8,7 +8,9 @@ app_name = "habilitations"
 urlpatterns = [
     path("compte/connexion/", views.Connexion.as_view(), name="connexion"),
     path("compte/deconnexion/", views.Deconnexion.as_view(), name="deconnexion"),
-    path("compte/mot-de-passe-oublie/", views.MotDePasseOublie.as_view(), name="mot_de_passe_oublie"),
+    path(
+        "compte/mot-de-passe-oublie/", views.MotDePasseOublie.as_view(), name="mot_de_passe_oublie"
+    ),
     path(
         "compte/mot-de-passe-oublie/envoye/",
         views.MotDePasseOublieEnvoye.as_view(),
