@@ -59,8 +59,9 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Every script of bench/ in turn (DATABASE_URL chooses the database, SQLite by default).
 bench: install
-	$(BIN)/python bench/run.py
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3
