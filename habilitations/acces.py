@@ -3,8 +3,9 @@
 The rules, in words:
 - A user's rights come from his habilitations: (structure, service or the whole structure,
   application, level). *Modification* includes *consultation*.
-- The gestionnaire principal (GP) of an active structure holds every application that the
-  structure opens, in modification, on the whole structure.
+- The gestionnaire principal (GP) of a structure holds every application that the
+  structure opens, on the whole structure: in modification while it is active, in
+  consultation once it is inactive (after a change of SIRET he still sees its invoices).
 - A space the structure has closed gives nothing, whatever the habilitations say; they
   come back into force if it opens again.
 - An inactive structure keeps giving *consultation* (its invoices stay visible after a change
@@ -94,12 +95,13 @@ class Droits:
                     statut == StatutStructure.ACTIVE,
                 )
             )
-        gerees = Structure.objects.filter(gestionnaire_principal=user).actives()
-        for pk, categorie, ouvertes in gerees.values_list(
-            "pk", "categorie", "applications_ouvertes"
+        gerees = Structure.objects.filter(gestionnaire_principal=user)
+        for pk, categorie, ouvertes, statut in gerees.values_list(
+            "pk", "categorie", "applications_ouvertes", "statut"
         ):
+            active = statut == StatutStructure.ACTIVE
             for application in applications_ouvertes(categorie, ouvertes):
-                self.droits.append(Droit(pk, None, application, Niveau.MODIFICATION, True))
+                self.droits.append(Droit(pk, None, application, Niveau.MODIFICATION, active))
 
     def peut(self, application, niveau, structure_id, service_id=None) -> bool:
         return any(

@@ -83,7 +83,9 @@ def test_une_structure_inactive_garde_la_consultation_mais_pas_la_modification()
     assert acces.can(user, RECUES, C, structure)
     assert not acces.can(user, RECUES, M, structure)
     gp = UtilisateurFactory(gestionnaire_de=structure)
-    assert not acces.can(gp, RECUES, C, structure)  # GP rights hold on active structures only
+    assert acces.can(gp, RECUES, C, structure)  # its invoices stay visible to its GP
+    assert not acces.can(gp, RECUES, M, structure)
+    assert not acces.est_gestionnaire(gp, structure)
 
 
 def test_un_compte_desactive_n_a_plus_aucun_droit():
