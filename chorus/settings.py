@@ -156,6 +156,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Two-factor authentication: the name authenticator apps show for the portal's entries.
+OTP_TOTP_ISSUER = "Chorus Pro"
+
 # Lock-out: 5 failed sign-ins on one login lock it for one hour (domain §3).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
