@@ -162,9 +162,12 @@ def verifier_nom(nom: str, types_autorises: Iterable[str]) -> str:
     return extension
 
 
-def lire(fichier: UploadedFile) -> tuple[bytes, str]:
-    """Reads the upload in chunks, refusing empty or oversized files; returns (data, sha256)."""
-    limite, empreinte, morceaux, taille = taille_max(), hashlib.sha256(), [], 0
+def lire(fichier: UploadedFile, *, limite: int | None = None) -> tuple[bytes, str]:
+    """Reads the upload in chunks, refusing empty or oversized files; returns (data, sha256).
+
+    `limite` overrides the settings' size limit (e.g. 4 Mo for structure attachments)."""
+    limite = taille_max() if limite is None else limite
+    empreinte, morceaux, taille = hashlib.sha256(), [], 0
     for morceau in fichier.chunks():
         taille += len(morceau)
         if taille > limite:
@@ -276,12 +279,18 @@ def verifier_pdf(data: bytes) -> None:
 
 
 def enregistrer(
-    fichier: UploadedFile, *, types_autorises: Iterable[str], depose_par: AbstractBaseUser | None
+    fichier: UploadedFile,
+    *,
+    types_autorises: Iterable[str],
+    depose_par: AbstractBaseUser | None,
+    taille_max: int | None = None,
 ) -> Document:
-    """Runs every check, then stores the file and its `Document` row, all or nothing."""
+    """Runs every check, then stores the file and its `Document` row, all or nothing.
+
+    `taille_max` (bytes) overrides the settings' size limit for this kind of document."""
     types_autorises = frozenset(types_autorises)
     extension = verifier_nom(fichier.name or "", types_autorises)
-    data, sha256 = lire(fichier)
+    data, sha256 = lire(fichier, limite=taille_max)
     type_ = verifier_contenu(data, extension, types_autorises)
     document = Document(
         nom=fichier.name,
