@@ -97,6 +97,13 @@ class Utilisateur(AbstractBaseUser, PermissionsMixin):
         return self.prenom
 
 
+class DemandeQuerySet(models.QuerySet):
+    def a_approuver(self):
+        """Pending requests a gestionnaire should see: not those of inactive accounts (a
+        sign-up not activated yet reaches the GP at activation; a deactivated account never)."""
+        return self.filter(statut="EN_ATTENTE", utilisateur__is_active=True)
+
+
 class Rattachement(models.Model):
     """A user's attachment to a structure, or to one service of it (domain §1).
 
@@ -125,6 +132,8 @@ class Rattachement(models.Model):
     )
     commentaire = models.TextField(_("commentaire du demandeur"), blank=True)
     demande_le = models.DateTimeField(_("demandé le"), default=timezone.now)
+
+    objects = DemandeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("rattachement")
@@ -224,6 +233,8 @@ class DemandeHabilitation(models.Model):
     )
     commentaire = models.TextField(_("commentaire du demandeur"), blank=True)
     demandee_le = models.DateTimeField(_("demandée le"), default=timezone.now)
+
+    objects = DemandeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("demande d'habilitation")

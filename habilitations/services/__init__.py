@@ -32,9 +32,11 @@ def rattachement_demander(
 
 
 @transaction.atomic
-def rattachement_approuver(*, rattachement: Rattachement, acting_user: Utilisateur):
+def rattachement_approuver(
+    *, rattachement: Rattachement, acting_user: Utilisateur, motif: str = ""
+):
     ligne = RATTACHEMENT.appliquer(
-        rattachement, action=ActionRattachement.APPROUVER, acteur=acting_user
+        rattachement, action=ActionRattachement.APPROUVER, acteur=acting_user, motif=motif
     )
     habilitations_par_defaut_accorder(
         utilisateur=rattachement.utilisateur,
