@@ -108,6 +108,31 @@ class Structure(models.Model):
                 fields=["type_identifiant", "identifiant"], name="structure_identifiant_unique"
             )
         ]
+        # The public directory (structures/annuaire.py) sorts and filters public structures
+        # only; on PostgreSQL, migration 0003 adds trigram indexes for its partial searches.
+        indexes = [
+            models.Index(
+                fields=["raison_sociale", "id"],
+                condition=models.Q(categorie=CategorieStructure.PUBLIQUE),
+                name="structure_annuaire_rs",
+            ),
+            models.Index(
+                fields=["identifiant", "id"],
+                condition=models.Q(categorie=CategorieStructure.PUBLIQUE),
+                name="structure_annuaire_id",
+            ),
+            models.Index(
+                fields=["ville", "raison_sociale", "id"],
+                condition=models.Q(categorie=CategorieStructure.PUBLIQUE),
+                name="structure_annuaire_ville",
+            ),
+            models.Index(
+                fields=["code_postal"],
+                opclasses=["varchar_pattern_ops"],
+                condition=models.Q(categorie=CategorieStructure.PUBLIQUE),
+                name="structure_annuaire_cp",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.raison_sociale} ({self.identifiant})"
