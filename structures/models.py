@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chorus.workflow import HistoriqueStatut
+from structures.cles import CHAMPS_CLES, cles_de
 from structures.enums import (
     CategorieStructure,
     PresenceMoa,
@@ -96,6 +97,10 @@ class Structure(models.Model):
         related_name="remplace",
     )
     cree_le = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
+    # Search keys of the directory (structures/cles.py), kept by save() and the import.
+    cle_raison_sociale = models.CharField(max_length=200, blank=True, editable=False)
+    cle_ville = models.CharField(max_length=100, blank=True, editable=False)
+    cle_identifiant = models.CharField(max_length=80, blank=True, editable=False)
 
     objects = StructureQuerySet.as_manager()
 
@@ -136,6 +141,18 @@ class Structure(models.Model):
 
     def __str__(self):
         return f"{self.raison_sociale} ({self.identifiant})"
+
+    def save(self, *args, update_fields=None, **kwargs):
+        cles = cles_de({source: getattr(self, source) for source in CHAMPS_CLES.values()})
+        for cle, valeur in cles.items():
+            setattr(self, cle, valeur)
+        if update_fields is not None:
+            sources = set(update_fields)
+            update_fields = [
+                *update_fields,
+                *(cle for cle, source in CHAMPS_CLES.items() if source in sources),
+            ]
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     @property
     def est_publique(self) -> bool:

@@ -352,34 +352,48 @@ def test_la_fiche_refuse_les_autres_methodes(client):
         ("çà et là", "CA ET LA"),
     ],
 )
-def test_la_cle_de_recherche_python_et_sql_concordent(saisie, cle):
+def test_la_cle_de_recherche_est_stockee_et_suit_chaque_modification(saisie, cle):
     assert annuaire.cle_de_recherche(saisie) == cle
-    structure = publique(raison_sociale=saisie.strip())
-    from django.db.models import Value
+    structure = publique(raison_sociale=saisie.strip(), ville="Paris")
+    structure.refresh_from_db()
+    assert structure.cle_raison_sociale == cle
+    # A save limited to some fields keeps the keys of those fields in step.
+    structure.ville = "Saint-Étienne"
+    structure.save(update_fields=["ville"])
+    structure.refresh_from_db()
+    assert structure.cle_ville == "SAINT ETIENNE"
+    assert annuaire.structures_de_l_annuaire(ville="SAINT ETIENNE").get() == structure
 
+
+def test_l_import_tient_les_cles_a_jour(tmp_path):
+    """Created and modified rows of the import carry their keys (it bypasses save())."""
     from structures.models import Structure
+    from tests.structures.factories import siret_valide
 
-    valeur = (
-        Structure.objects.filter(pk=structure.pk)
-        .annotate(cle=annuaire.CleDeRecherche("raison_sociale"), autre=Value(1))
-        .values_list("cle", flat=True)
-        .get()
+    siret = siret_valide(98765)
+    entete = "identifiant;type_identifiant;raison_sociale;ville;code_postal\n"
+    annuaire.annuaire_importer(contenu=f"{entete}{siret};SIRET;Mairie d'Évry;Évry;91000\n".encode())
+    creee = Structure.objects.get(identifiant=siret)
+    assert (creee.cle_raison_sociale, creee.cle_ville) == ("MAIRIE D EVRY", "EVRY")
+    annuaire.annuaire_importer(
+        contenu=f"{entete}{siret};SIRET;Mairie d'Évry-Courcouronnes;Évry;91000\n".encode()
     )
-    assert " ".join(valeur.split()) == cle
+    creee.refresh_from_db()
+    assert creee.cle_raison_sociale == "MAIRIE D EVRY COURCOURONNES"
 
 
 @pytest.mark.postgres
 @pytest.mark.parametrize(
     ("criteres", "index"),
     [
-        ({"identifiant": "123"}, "structure_annuaire_id_trgm"),
-        ({"raison_sociale": "MAIRIE"}, "structure_annuaire_rs_trgm"),
-        ({"ville": "SAINT ETIENNE"}, "structure_annuaire_ville_trgm"),
+        ({"identifiant": "123"}, "structure_cle_id_trgm"),
+        ({"raison_sociale": "MAIRIE"}, "structure_cle_rs_trgm"),
+        ({"ville": "SAINT ETIENNE"}, "structure_cle_ville_trgm"),
         ({"code_postal": "69"}, "structure_annuaire_cp"),
     ],
 )
 def test_postgres_la_recherche_utilise_ses_index(criteres, index):
-    """The migration's frozen SQL must index the very expressions the search builds.
+    """The migration's indexes must index the very columns the search compares.
 
     Whether the planner prefers an index depends on the data; what must never break is that
     the index *can* answer the condition. So the other indexes of the directory are dropped
