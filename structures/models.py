@@ -113,8 +113,9 @@ class Structure(models.Model):
                 fields=["type_identifiant", "identifiant"], name="structure_identifiant_unique"
             )
         ]
-        # The public directory (structures/annuaire.py) sorts and filters public structures
-        # only; on PostgreSQL, migration 0003 adds trigram indexes for its partial searches.
+        # The public directory (structures/annuaire/recherche.py) sorts and filters public
+        # structures only; on PostgreSQL, migration 0004 adds trigram indexes on the stored
+        # search keys.
         indexes = [
             models.Index(
                 fields=["raison_sociale", "id"],

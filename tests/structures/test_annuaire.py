@@ -161,7 +161,10 @@ def test_pagination_par_vingt_avec_le_nombre_de_resultats(client):
 
 
 def test_au_dela_du_plafond_la_liste_demande_de_preciser(client, monkeypatch):
+    # Read by the view (the "more than…" message) through the package, and by
+    # PaginateurPlafonne in the submodule: patch both.
     monkeypatch.setattr(annuaire, "PLAFOND_DES_RESULTATS", 25)
+    monkeypatch.setattr(annuaire.recherche, "PLAFOND_DES_RESULTATS", 25)
     for i in range(30):
         publique(raison_sociale=f"Commune {i:02d}")
     response = _chercher(client, raison_sociale="commune", page=2)
