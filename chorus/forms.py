@@ -1,4 +1,6 @@
 from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 
@@ -13,3 +15,11 @@ class FormulaireDsfr(DsfrBaseForm):
         context = forms.Form.get_context(self)
         context["DSFR_MARK_OPTIONAL_FIELDS"] = True
         return context
+
+
+# A phone number as people type it: digits, spaces, dots, dashes, brackets, an optional
+# leading +. One rule for every form of the portal.
+telephone_valide = RegexValidator(
+    r"^\+?[0-9][0-9 .()-]{5,28}$",
+    _("Saisissez un numéro de téléphone : chiffres, espaces, points ou tirets, + en tête."),
+)

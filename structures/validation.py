@@ -201,7 +201,7 @@ def valider_numero_compte(valeur: str) -> str:
     texte = compacter(valeur)
     if not _COMPTE.fullmatch(texte):
         raise ValidationError(
-            _("Le numéro de compte compte 11 chiffres ou lettres."), code="numero_compte"
+            _("Le numéro de compte doit comporter 11 chiffres ou lettres."), code="numero_compte"
         )
     return texte
 

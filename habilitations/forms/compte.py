@@ -3,18 +3,12 @@
 import re
 
 from django import forms
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from chorus.forms import FormulaireDsfr
+from chorus.forms import FormulaireDsfr, telephone_valide
 from habilitations import acces
 from habilitations.enums import Application, Langue, Niveau
 from habilitations.services import compte as services
-
-telephone_valide = RegexValidator(
-    r"^\+?[0-9][0-9 .()-]{5,28}$",
-    _("Saisissez un numéro de téléphone : chiffres, espaces, points ou tirets, + en tête."),
-)
 
 
 class CompteForm(FormulaireDsfr):

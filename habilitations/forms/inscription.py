@@ -7,13 +7,12 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from chorus.forms import FormulaireDsfr
+from chorus.forms import FormulaireDsfr, telephone_valide
 from habilitations.forms import AIDE_MOT_DE_PASSE
 from habilitations.models import Utilisateur
 from habilitations.services.inscription import identifiant_normaliser, inscription_verifier
 from structures.enums import TypeIdentifiant
 
-_TELEPHONE = re.compile(r"\+?[\d\s.()\-]{6,30}")
 _PAYS = re.compile(r"[A-Z]{2}")
 
 # Fields of each part of the page, rendered as fieldsets.
@@ -51,6 +50,7 @@ class InscriptionForm(FormulaireDsfr):
         max_length=30,
         required=False,
         help_text=_("Par exemple 01 23 45 67 89 ou +33 1 23 45 67 89."),
+        validators=[telephone_valide],
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     password1 = forms.CharField(
@@ -140,14 +140,6 @@ class InscriptionForm(FormulaireDsfr):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
-
-    def clean_telephone(self):
-        telephone = self.cleaned_data["telephone"].strip()
-        if telephone and not _TELEPHONE.fullmatch(telephone):
-            raise ValidationError(
-                _("Saisissez un numéro de téléphone : chiffres, espaces et « + » seulement.")
-            )
-        return telephone
 
     def clean_pays(self):
         pays = self.cleaned_data["pays"].strip().upper()

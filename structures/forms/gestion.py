@@ -155,7 +155,7 @@ class CoordonneeBancaireForm(_FormulaireModele):
         help_texts = {
             "pays": _("Code ISO à deux lettres du pays du compte : FR, BE, DE…"),
             "iban": _("Pour le type IBAN. Par exemple : FR76 3000 4000 0312 3456 7890 143"),
-            "bic": _("Pour le type IBAN : 8 ou 11 caractères."),
+            "bic": _("BIC de la banque, 8 ou 11 caractères (type IBAN seulement)."),
             "code_banque": _("Pour le type RIB : 5 chiffres."),
             "code_guichet": _("Pour le type RIB : 5 chiffres."),
             "numero_compte": _("Pour le type RIB : 11 chiffres ou lettres."),
