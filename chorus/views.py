@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from chorus.langue import LANGUES, poser_cookie_langue
 from chorus.models import Notification
-from habilitations import acces
+from habilitations import acces, services
 from habilitations.enums import Application
 from habilitations.forms import ConnexionForm
 
@@ -64,9 +64,8 @@ def changer_langue(request):
     response = HttpResponseRedirect(suivant)
     if langue in LANGUES:
         poser_cookie_langue(response, langue)
-        if request.user.is_authenticated and request.user.langue != langue:
-            request.user.langue = langue
-            request.user.save(update_fields=["langue"])
+        if request.user.is_authenticated:
+            services.langue_choisir(utilisateur=request.user, langue=langue)
     return response
 
 

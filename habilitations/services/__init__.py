@@ -53,6 +53,13 @@ def rattachement_refuser(*, rattachement: Rattachement, acting_user: Utilisateur
     )
 
 
+def langue_choisir(*, utilisateur: Utilisateur, langue: str) -> None:
+    """Remembers the interface language on the account (applied again at each sign-in)."""
+    if utilisateur.langue != langue:
+        utilisateur.langue = langue
+        utilisateur.save(update_fields=["langue"])
+
+
 def mot_de_passe_modifie_notifier(*, utilisateur: Utilisateur) -> None:
     """Tells the user his password changed: a security message, sent whatever his opt-in."""
     from django.urls import reverse
