@@ -20,6 +20,8 @@ from stdnum import exceptions as stdnum_erreurs
 from stdnum.eu import vat
 from stdnum.fr import siret
 
+from structures.enums import TypeIdentifiant
+
 # Country codes whose banks use French BICs or IBANs: overseas departments and
 # collectivities, and Monaco, whose accounts follow the French RIB.
 _ZONE_BANCAIRE_FRANCAISE = frozenset(
@@ -223,3 +225,64 @@ def verifier_rib(code_banque: str, code_guichet: str, numero_compte: str, cle: s
             ),
             code="cle_rib_fausse",
         )
+
+
+# --- A structure's identifier, by type (domain §2) ----------------------------------------
+
+LONGUEUR_MAX_IDENTIFIANT = 80
+_RIDET = re.compile(r"\d{7,10}")
+_TAHITI = re.compile(r"[A-Z0-9]{6,9}")
+_SEPARATEURS_IDENTIFIANT = re.compile(r"[\s.\-/]")
+
+
+def identifiant_normaliser(type_identifiant: str, valeur: str) -> str:
+    """Checks an identifier typed for `type_identifiant` and returns it normalised.
+
+    Raises `ValidationError` with a French message. PARTICULIER has no typed identifier:
+    returns "" (a unique one is generated at sign-up).
+    """
+    valeur = (valeur or "").strip()
+    if type_identifiant == TypeIdentifiant.PARTICULIER:
+        return ""
+    if not valeur:
+        raise ValidationError(_("Saisissez l'identifiant de votre structure."), code="requis")
+    if type_identifiant == TypeIdentifiant.SIRET:
+        return valider_siret(valeur)
+    if type_identifiant == TypeIdentifiant.UE_HORS_FRANCE:
+        if _SEPARATEURS_IDENTIFIANT.sub("", valeur).upper().startswith("FR"):
+            raise ValidationError(
+                _(
+                    "Ce numéro de TVA est français : une structure française s'inscrit avec "
+                    "son SIRET."
+                ),
+                code="tva_francaise",
+            )
+        return valider_tva_intracommunautaire(valeur)
+    if type_identifiant == TypeIdentifiant.RIDET:
+        compact = _SEPARATEURS_IDENTIFIANT.sub("", valeur)
+        if not _RIDET.fullmatch(compact):
+            raise ValidationError(
+                _(
+                    "Un numéro RIDET compte 7 chiffres pour l'entreprise, suivis de 3 chiffres "
+                    "pour l'établissement."
+                ),
+                code="ridet",
+            )
+        return compact
+    if type_identifiant == TypeIdentifiant.TAHITI:
+        compact = _SEPARATEURS_IDENTIFIANT.sub("", valeur).upper()
+        if not _TAHITI.fullmatch(compact):
+            raise ValidationError(
+                _("Un numéro Tahiti compte de 6 à 9 lettres ou chiffres."), code="tahiti"
+            )
+        return compact
+    if type_identifiant in (TypeIdentifiant.HORS_UE, TypeIdentifiant.AUTRE):
+        compact = " ".join(valeur.split())
+        if len(compact) > LONGUEUR_MAX_IDENTIFIANT:
+            raise ValidationError(
+                _("L'identifiant compte au plus %(max)d caractères.")
+                % {"max": LONGUEUR_MAX_IDENTIFIANT},
+                code="longueur",
+            )
+        return compact
+    raise ValidationError(_("Choisissez un type d'identifiant de la liste."), code="type")

@@ -15,7 +15,6 @@ The rules, in words:
 from __future__ import annotations
 
 import logging
-import re
 import smtplib
 import uuid
 
@@ -30,9 +29,6 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from stdnum import exceptions as stdnum_erreurs
-from stdnum.eu import vat
-from stdnum.fr import siret
 
 from chorus import notifications
 from habilitations import acces
@@ -41,6 +37,7 @@ from habilitations.models import Habilitation, Rattachement, Utilisateur
 from habilitations.services import habilitations_par_defaut_accorder, rattachement_demander
 from structures.enums import CategorieStructure, StatutStructure, TypeIdentifiant
 from structures.models import Service, Structure
+from structures.validation import identifiant_normaliser
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +45,6 @@ CODE_SERVICE_PAR_DEFAUT = "DEFAUT"
 # Where the structure's gestionnaires handle attachment requests.
 LIEN_ORGANISATION = "/organisation/"
 
-LONGUEUR_MAX_IDENTIFIANT = 80
-_RIDET = re.compile(r"\d{7,10}")
-_TAHITI = re.compile(r"[A-Z0-9]{6,9}")
-_SEPARATEURS = re.compile(r"[\s.\-/]")
 # Country of a structure, from its identifier type (when the type says it).
 _PAYS_DU_TYPE = {
     TypeIdentifiant.SIRET: "FR",
@@ -95,85 +88,6 @@ def en_attente_d_activation(utilisateur: Utilisateur) -> bool:
 
 
 # --- Identifiers ------------------------------------------------------------------------------
-
-
-def identifiant_normaliser(type_identifiant: str, valeur: str) -> str:
-    """Checks an identifier typed for `type_identifiant` and returns it normalised.
-
-    Raises `ValidationError` with a French message. PARTICULIER has no typed identifier:
-    returns "" (a unique one is generated at sign-up).
-    """
-    valeur = (valeur or "").strip()
-    if type_identifiant == TypeIdentifiant.PARTICULIER:
-        return ""
-    if not valeur:
-        raise ValidationError(_("Saisissez l'identifiant de votre structure."), code="requis")
-    if type_identifiant == TypeIdentifiant.SIRET:
-        try:
-            return siret.validate(valeur)
-        except stdnum_erreurs.InvalidChecksum as erreur:
-            raise ValidationError(
-                _("Ce numéro SIRET est invalide (clé de contrôle erronée). Vérifiez la saisie."),
-                code="siret_cle",
-            ) from erreur
-        except stdnum_erreurs.ValidationError as erreur:
-            raise ValidationError(
-                _("Un numéro SIRET compte 14 chiffres (9 pour le SIREN, 5 pour l'établissement)."),
-                code="siret",
-            ) from erreur
-    if type_identifiant == TypeIdentifiant.UE_HORS_FRANCE:
-        compact = _SEPARATEURS.sub("", valeur).upper()
-        if compact.startswith("FR"):
-            raise ValidationError(
-                _(
-                    "Ce numéro de TVA est français : une structure française s'inscrit avec "
-                    "son SIRET."
-                ),
-                code="tva_francaise",
-            )
-        try:
-            return vat.validate(valeur)
-        except stdnum_erreurs.InvalidChecksum as erreur:
-            raise ValidationError(
-                _("Ce numéro de TVA intracommunautaire est invalide (clé de contrôle erronée)."),
-                code="tva_cle",
-            ) from erreur
-        except stdnum_erreurs.ValidationError as erreur:
-            raise ValidationError(
-                _(
-                    "Ce numéro de TVA intracommunautaire est invalide : il commence par le "
-                    "code du pays (BE, DE, IT…) suivi du numéro national."
-                ),
-                code="tva",
-            ) from erreur
-    if type_identifiant == TypeIdentifiant.RIDET:
-        compact = _SEPARATEURS.sub("", valeur)
-        if not _RIDET.fullmatch(compact):
-            raise ValidationError(
-                _(
-                    "Un numéro RIDET compte 7 chiffres pour l'entreprise, suivis de 3 chiffres "
-                    "pour l'établissement."
-                ),
-                code="ridet",
-            )
-        return compact
-    if type_identifiant == TypeIdentifiant.TAHITI:
-        compact = _SEPARATEURS.sub("", valeur).upper()
-        if not _TAHITI.fullmatch(compact):
-            raise ValidationError(
-                _("Un numéro Tahiti compte de 6 à 9 lettres ou chiffres."), code="tahiti"
-            )
-        return compact
-    if type_identifiant in (TypeIdentifiant.HORS_UE, TypeIdentifiant.AUTRE):
-        compact = " ".join(valeur.split())
-        if len(compact) > LONGUEUR_MAX_IDENTIFIANT:
-            raise ValidationError(
-                _("L'identifiant compte au plus %(max)d caractères.")
-                % {"max": LONGUEUR_MAX_IDENTIFIANT},
-                code="longueur",
-            )
-        return compact
-    raise ValidationError(_("Choisissez un type d'identifiant de la liste."), code="type")
 
 
 def pays_de_l_identifiant(type_identifiant: str, identifiant: str) -> str:

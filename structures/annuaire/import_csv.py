@@ -17,14 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pycountry
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from stdnum import exceptions as stdnum_erreurs
-from stdnum.eu import vat
-from stdnum.fr import siret
 
-from structures.annuaire.recherche import compacter_identifiant
 from structures.cles import cles_de
 from structures.enums import (
     CategorieStructure,
@@ -33,6 +30,7 @@ from structures.enums import (
     StatutStructure,
     TypeIdentifiant,
 )
+from structures.validation import identifiant_normaliser
 
 TAILLE_DES_PAQUETS = 2000
 
@@ -226,36 +224,18 @@ def _choix(valeur: str, colonne: str, enum, defaut: str, erreurs: list[str]) -> 
 
 
 def _identifiant(type_identifiant: str, valeur: str, erreurs: list[str]) -> str:
+    """The identifier checked by the portal's one rule per type (structures/validation.py)."""
     if not valeur:
         erreurs.append(_("identifiant : obligatoire."))
         return ""
-    if type_identifiant == TypeIdentifiant.SIRET:
-        try:
-            return siret.validate(valeur)
-        except stdnum_erreurs.InvalidChecksum:
-            erreurs.append(
-                _("identifiant : le SIRET %(valeur)s est invalide (clé de contrôle erronée).")
-                % {"valeur": valeur}
-            )
-        except stdnum_erreurs.ValidationError:
-            erreurs.append(
-                _("identifiant : le SIRET « %(valeur)s » ne compte pas 14 chiffres.")
-                % {"valeur": valeur}
-            )
+    try:
+        return identifiant_normaliser(type_identifiant, valeur)
+    except ValidationError as erreur:
+        erreurs.append(
+            _("identifiant « %(valeur)s » : %(message)s")
+            % {"valeur": valeur, "message": erreur.messages[0]}
+        )
         return ""
-    if type_identifiant == TypeIdentifiant.UE_HORS_FRANCE:
-        try:
-            return vat.validate(valeur)
-        except stdnum_erreurs.ValidationError:
-            erreurs.append(
-                _(
-                    "identifiant : « %(valeur)s » n'est pas un numéro de TVA "
-                    "intracommunautaire valide."
-                )
-                % {"valeur": valeur}
-            )
-        return ""
-    return compacter_identifiant(valeur)
 
 
 _CODE_POSTAL_FRANCAIS = re.compile(r"\d{5}")

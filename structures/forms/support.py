@@ -3,8 +3,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from stdnum import exceptions as stdnum_erreurs
-from stdnum.eu import vat
 
 from chorus.forms import FormulaireDsfr
 from structures.enums import (
@@ -13,30 +11,12 @@ from structures.enums import (
     TypeDemandeStructure,
     TypeIdentifiant,
 )
-from structures.services.changement_siret import siret_normaliser
+from structures.validation import identifiant_normaliser, valider_siret
 
 # A public structure is never a private person.
 TYPES_IDENTIFIANT_PUBLICS = [
     c for c in TypeIdentifiant.choices if c[0] != TypeIdentifiant.PARTICULIER
 ]
-
-
-def identifiant_normaliser(type_identifiant: str, valeur: str) -> str:
-    """Checks an identifier of the given type; returns it without spaces."""
-    valeur = (valeur or "").strip()
-    if type_identifiant == TypeIdentifiant.SIRET:
-        return siret_normaliser(valeur)
-    if type_identifiant == TypeIdentifiant.UE_HORS_FRANCE:
-        try:
-            return vat.validate(valeur)
-        except stdnum_erreurs.ValidationError as erreur:
-            raise ValidationError(
-                _(
-                    "Ce numéro de TVA intracommunautaire est invalide : il commence par le code "
-                    "du pays (BE, DE…) suivi du numéro national."
-                )
-            ) from erreur
-    return " ".join(valeur.split()).upper()
 
 
 class DemandeCreationStructureForm(FormulaireDsfr):
@@ -167,7 +147,7 @@ class ChangementSiretForm(FormulaireDsfr):
         self.structure = structure
 
     def clean_nouveau_siret(self):
-        nouveau = siret_normaliser(self.cleaned_data["nouveau_siret"])
+        nouveau = valider_siret(self.cleaned_data["nouveau_siret"])
         if nouveau == self.structure.identifiant:
             raise ValidationError(_("Le nouveau SIRET doit être différent du SIRET actuel."))
         return nouveau

@@ -23,14 +23,13 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from stdnum import exceptions as stdnum_erreurs
-from stdnum.fr import siret
 
 from habilitations import acces
 from habilitations.enums import Niveau, StatutRattachement
 from habilitations.models import Habilitation, Rattachement, Utilisateur
 from structures.enums import StatutCoordonnee, StatutStructure, TypeIdentifiant
 from structures.models import CoordonneeBancaire, PieceJointeStructure, Service, Structure
+from structures.validation import valider_siret
 
 # What the new structure inherits from the old one when it is created.
 CHAMPS_COPIES = (
@@ -94,18 +93,6 @@ CHAMPS_COORDONNEE = (
 
 class ChangementSiretRefuse(ValidationError):
     """The change cannot be made; the message says why, in French."""
-
-
-def siret_normaliser(valeur: str) -> str:
-    """The SIRET without spaces; raises `ValidationError` with a French message if invalid."""
-    try:
-        return siret.validate(valeur or "")
-    except stdnum_erreurs.InvalidChecksum as erreur:
-        raise ValidationError(
-            _("Ce numéro SIRET est invalide (clé de contrôle erronée)."), code="siret_cle"
-        ) from erreur
-    except stdnum_erreurs.ValidationError as erreur:
-        raise ValidationError(_("Un numéro SIRET compte 14 chiffres."), code="siret") from erreur
 
 
 def changement_siret_possible(structure: Structure) -> str | None:
@@ -175,7 +162,7 @@ def structure_changer_siret(
     raison = changement_siret_possible(ancienne)
     if raison:
         raise ChangementSiretRefuse(raison)
-    nouveau_siret = siret_normaliser(nouveau_siret)
+    nouveau_siret = valider_siret(nouveau_siret or "")
     if nouveau_siret == ancienne.identifiant:
         raise ChangementSiretRefuse(_("Le nouveau SIRET doit être différent du SIRET actuel."))
 

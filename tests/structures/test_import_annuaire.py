@@ -269,13 +269,15 @@ def test_les_lignes_invalides_sont_refusees_avec_leur_numero_et_leur_motif(tmp_p
     )
     sortie = importer(chemin)
     attendus = {
-        3: "le SIRET " + SIRET_FAUX + " est invalide (clé de contrôle erronée)",
+        3: "identifiant « "
+        + SIRET_FAUX
+        + " » : Ce numéro SIRET est invalide (clé de contrôle erronée)",
         4: "raison_sociale : obligatoire.",
         5: "statut : valeur inconnue « FERMEE »",
         6: "reception_edi : « peut-être » n'est pas un booléen",
         7: "type_identifiant : valeur inconnue « SIREN »",
         8: "libelle_service : obligatoire quand un code service est donné.",
-        9: "le SIRET « 1234 » ne compte pas 14 chiffres.",
+        9: "identifiant « 1234 » : Un numéro SIRET compte 14 chiffres.",
         10: "presence_moa : valeur inconnue « PARFOIS »",
         11: "pays : « ZZ » n'est pas un code pays ISO à deux lettres.",
         12: "code_postal : « 6900 » n'est pas un code postal français (5 chiffres).",
