@@ -12,7 +12,7 @@ from habilitations.enums import Application
 from structures import validation
 from structures.enums import StatutService, TypeCoordonnee, TypeIdentifiant
 from structures.models import CoordonneeBancaire, Service, Structure
-from structures.services.gestion import PARAMETRES_PUBLICS
+from structures.services.gestion import CHAMPS_GENERAUX, PARAMETRES_PUBLICS
 
 
 class _FormulaireModele(FormulaireDsfr, forms.ModelForm):
@@ -33,21 +33,7 @@ class StructureForm(_FormulaireModele):
     class Meta:
         model = Structure
         fields = [
-            "raison_sociale",
-            "libelle",
-            "nom",
-            "prenom",
-            "rcs",
-            "tva_intracommunautaire",
-            "email",
-            "telephone",
-            "adresse",
-            "adresse_complement_1",
-            "adresse_complement_2",
-            "code_postal",
-            "ville",
-            "pays",
-            "non_diffusible",
+            *CHAMPS_GENERAUX,
             *PARAMETRES_PUBLICS,
             "double_authentification_obligatoire",
         ]

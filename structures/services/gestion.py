@@ -31,7 +31,8 @@ PIECE_JOINTE_TYPES = documents.EXTENSIONS_AUTORISEES
 # A RIB document is a PDF or an image.
 RIB_TYPES = frozenset({"pdf", "png", "jpg", "jpeg"})
 
-CHAMPS_STRUCTURE = [
+# The general data of a structure, as the structure form shows them.
+CHAMPS_GENERAUX = [
     "raison_sociale",
     "libelle",
     "nom",
@@ -47,8 +48,8 @@ CHAMPS_STRUCTURE = [
     "ville",
     "pays",
     "non_diffusible",
-    "double_authentification_obligatoire",
 ]
+CHAMPS_STRUCTURE = [*CHAMPS_GENERAUX, "double_authentification_obligatoire"]
 PARAMETRES_PUBLICS = [
     "code_service_obligatoire",
     "numero_ej_obligatoire",
