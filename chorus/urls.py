@@ -10,6 +10,9 @@ urlpatterns = [
     path("sante/", sante.sante, name="sante"),
     path("", include("habilitations.urls")),
     path("", include("structures.urls")),
+    path("", include("factures.urls")),
+    path("", include("travaux.urls")),
+    path("", include("sollicitations.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -120,6 +120,14 @@ class Droits:
             d.structure_id for d in self.droits if d.application == application and d.permet(niveau)
         }
 
+    def portees(self, application, niveau) -> set[tuple[int, int | None]]:
+        """(structure_id, service_id or None for the whole structure) of every right."""
+        return {
+            (d.structure_id, d.service_id)
+            for d in self.droits
+            if d.application == application and d.permet(niveau)
+        }
+
 
 def droits_de(user) -> Droits:
     cached = getattr(user, "_droits_chorus", None)
@@ -147,6 +155,13 @@ def structures_for(user, application: str, niveau: str) -> QuerySet:
     from structures.models import Structure
 
     return Structure.objects.filter(pk__in=droits_de(user).structure_ids(application, niveau))
+
+
+def portees(user, application: str, niveau: str) -> set[tuple[int, int | None]]:
+    """Where `user` holds `application` at `niveau`: pairs (structure_id, service_id), the
+    service being None for a right on the whole structure. QuerySet methods such as
+    `Facture.objects.visible_to` turn them into filters."""
+    return droits_de(user).portees(application, niveau)
 
 
 def est_gestionnaire(user, structure) -> bool:

@@ -4,24 +4,24 @@ A new URL fails `test_chaque_url_est_dans_la_matrice` until its row is written i
 tests/matrice/ modules, so no page ships without saying who may see it.
 """
 
+import importlib
+import pkgutil
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+import tests.matrice
 from habilitations.enums import Application
-from tests.matrice import (
-    annuaire,
-    compte,
-    gestion_structure,
-    gestion_utilisateurs,
-    inscription,
-    socle,
-    support,
-)
 from tests.matrice.monde import PERSONAS, construire_monde
 
 pytestmark = pytest.mark.django_db
 
-MODULES = [socle, annuaire, inscription, compte, gestion_structure, gestion_utilisateurs, support]
+# Every module of tests/matrice/ but `monde` gives the rows of one area (`lignes(monde)`).
+MODULES = [
+    importlib.import_module(f"tests.matrice.{info.name}")
+    for info in pkgutil.iter_modules(tests.matrice.__path__)
+    if info.name != "monde"
+]
 
 
 def _noms(patterns, prefixe=""):

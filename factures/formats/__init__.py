@@ -1,0 +1,1 @@
+"""Reading deposited invoice files: format detection, parsing, validation (see donnees.py)."""

@@ -1,0 +1,112 @@
+"""What the portal reads from an invoice file, whatever its format: the pipeline's currency.
+
+Every reader (plain PDF text, Factur-X, UBL, CII) returns a `FactureLue`; every check returns
+`Constat`s. Field names follow `factures.models.Facture` and `LigneFacture`, so that a
+`FactureLue` pre-fills the deposit form field for field. A value the file does not give stays
+None (or "" for text), and the user completes it; `termes_trouves` lists the EN 16931 terms
+the reader found (used to tell the user which fields came from the file).
+
+Amounts are `Decimal`, never float; dates are `datetime.date`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass
+class LigneLue:
+    """One invoice line (BG-25)."""
+
+    numero: str = ""  # BT-126
+    reference: str = ""  # BT-155 (seller's item identifier)
+    designation: str = ""  # BT-153
+    quantite: Decimal | None = None  # BT-129
+    unite: str = ""  # BT-130 (UN/ECE rec. 20 code)
+    prix_unitaire_ht: Decimal | None = None  # BT-146 (net price)
+    remise_ht: Decimal | None = None  # BT-136 (line allowance)
+    montant_ht: Decimal | None = None  # BT-131 (line net amount)
+    categorie_tva: str = ""  # BT-151
+    taux_tva: Decimal | None = None  # BT-152
+
+
+@dataclass
+class TvaLue:
+    """One line of the VAT breakdown (BG-23)."""
+
+    categorie_tva: str = ""  # BT-118
+    taux: Decimal | None = None  # BT-119
+    base_ht: Decimal | None = None  # BT-116
+    montant_tva: Decimal | None = None  # BT-117
+    motif_exoneration: str = ""  # BT-120
+
+
+@dataclass
+class FactureLue:
+    """An invoice as read from a file (format: factures.enums.FormatFacture)."""
+
+    format: str
+    type_facture: str = ""  # TypeFacture, from BT-3 (380, 381, 386…)
+    code_type: str = ""  # BT-3 as written in the file
+    numero: str = ""  # BT-1
+    date_facture: date | None = None  # BT-2
+    date_echeance: date | None = None  # BT-9
+    devise: str = ""  # BT-5
+    # Parties: the legal identifiers (BT-30 / BT-47) with their scheme, and names.
+    siret_fournisseur: str = ""
+    tva_fournisseur: str = ""  # BT-31
+    nom_fournisseur: str = ""  # BT-27
+    siret_destinataire: str = ""
+    tva_destinataire: str = ""  # BT-48
+    nom_destinataire: str = ""  # BT-44
+    # Routing and references (domain §5.1).
+    code_service: str = ""  # BT-10 BuyerReference
+    numero_engagement: str = ""  # BT-13 purchase order reference
+    numero_marche: str = ""  # BT-12 contract reference
+    numero_facture_origine: str = ""  # BT-25 preceding invoice (credit notes)
+    # Payment.
+    mode_paiement: str = ""  # ModePaiement, from BT-81
+    iban: str = ""  # BT-84
+    bic: str = ""  # BT-86
+    # VAT.
+    type_tva: str = ""  # TypeTva when the file says it (BT-8, categories)
+    motif_exoneration: str = ""  # BT-120 when a single exemption reason applies
+    # Totals (BG-22).
+    total_lignes_ht: Decimal | None = None  # BT-106
+    remises_globales_ht: Decimal | None = None  # BT-107
+    charges_globales_ht: Decimal | None = None  # BT-108
+    montant_ht: Decimal | None = None  # BT-109
+    montant_tva: Decimal | None = None  # BT-110
+    montant_ttc: Decimal | None = None  # BT-112
+    montant_deja_paye: Decimal | None = None  # BT-113
+    montant_a_payer: Decimal | None = None  # BT-115
+    commentaire: str = ""  # BT-22 notes, joined
+    lignes: list[LigneLue] = field(default_factory=list)
+    tva: list[TvaLue] = field(default_factory=list)
+    # EN 16931 terms the reader found ("BT-1", "BT-10"…).
+    termes_trouves: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Constat:
+    """One finding of a check, shown next to the field it concerns.
+
+    - `regle`: the rule id as its source names it ("BR-CO-10", "BR-FR-05", "cvc-complex-type…",
+      or ours: "CHORUS-TOTAL-HT"…);
+    - `severite`: factures.enums.Severite;
+    - `source`: factures.enums.SourceControle;
+    - `terme`: the EN 16931 term concerned ("BT-109", "BG-23") or "";
+    - `champ`: the form field it concerns (a name of Facture / LigneFacture) or "";
+    - `message`: in French, for the user (translated by gettext where we wrote it);
+    - `emplacement`: where in the file (an XPath, a line number) or "".
+    """
+
+    regle: str
+    severite: str
+    source: str
+    message: str
+    terme: str = ""
+    champ: str = ""
+    emplacement: str = ""

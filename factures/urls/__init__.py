@@ -1,0 +1,11 @@
+"""URLs of the invoice spaces, one module per space."""
+
+from factures.urls import emises, recues, valider
+
+app_name = "factures"
+
+urlpatterns = [
+    *emises.urlpatterns,
+    *recues.urlpatterns,
+    *valider.urlpatterns,
+]

@@ -1,0 +1,3 @@
+"""Factures émises: deposit, saisie, follow-up (under /factures-emises/)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Factures reçues: the recipient processes invoices (under /factures-recues/)."""
+
+urlpatterns = []

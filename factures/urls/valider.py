@@ -1,0 +1,3 @@
+"""Factures à valider: titulaires and mandataires validate (under /factures-a-valider/)."""
+
+urlpatterns = []
