@@ -1,0 +1,61 @@
+"""Routing: where an invoice goes after it is sent, validated, or corrected (domain §6.1).
+
+`facture_acheminer` is called by the system (`acteur=None`) once the supplier has sent the
+invoice (DEPOSEE), once a validator has validated it or let the deadline pass, and once the
+supplier has recycled it (EN_COURS_ACHEMINEMENT). It moves the invoice as far as it goes
+without a human: to the first or second validator (with the 15-day deadline), or to the
+recipient (MISE_A_DISPOSITION). Each step is one transition of the engine, so each is in the
+history, and calling it again on an invoice already routed changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from factures.circuits import FACTURE
+from factures.enums import ActionFacture as A
+from factures.enums import StatutFacture as S
+from factures.models import Facture
+
+DELAI_VALIDATION = timedelta(days=15)
+
+_APRES_VALIDATION_1 = {S.VALIDEE_1, S.ABSENCE_VALIDATION_1_HORS_DELAI}
+_APRES_VALIDATION_2 = {S.VALIDEE_2, S.ABSENCE_VALIDATION_2_HORS_DELAI}
+
+
+def _prochaine_action(facture: Facture) -> tuple[str, dict] | None:
+    """The system's next routing action from the invoice's status, with the fields it sets."""
+    maintenant = timezone.now()
+    a_valider = {
+        "soumise_a_validation_le": maintenant,
+        "echeance_action": maintenant + DELAI_VALIDATION,
+    }
+    if facture.statut == S.DEPOSEE and facture.valideur_1_id:
+        return A.SOUMETTRE_VALIDEUR_1, a_valider
+    if facture.statut in _APRES_VALIDATION_1 and facture.valideur_2_id:
+        return A.SOUMETTRE_VALIDEUR_2, a_valider
+    if facture.statut in {S.DEPOSEE, *_APRES_VALIDATION_1, *_APRES_VALIDATION_2}:
+        return A.ACHEMINER, {"echeance_action": None}
+    if facture.statut == S.EN_COURS_ACHEMINEMENT:
+        return A.METTRE_A_DISPOSITION, {
+            "mise_a_disposition_le": maintenant,
+            "echeance_action": None,
+        }
+    return None
+
+
+@transaction.atomic
+def facture_acheminer(*, facture: Facture) -> list[str]:
+    """Routes `facture` as far as the system may; returns the actions applied (maybe none)."""
+    facture = Facture.objects.select_for_update().get(pk=facture.pk)
+    appliquees = []
+    while (suivante := _prochaine_action(facture)) is not None:
+        action, modifications = suivante
+        FACTURE.appliquer(facture, action=action, acteur=None, modifications=modifications)
+        appliquees.append(action)
+        if action in (A.SOUMETTRE_VALIDEUR_1, A.SOUMETTRE_VALIDEUR_2):
+            break  # a validator acts now
+    return appliquees
