@@ -16,4 +16,9 @@ app.conf.beat_schedule = {
         "task": "chorus.tasks.relancer_emails_en_attente",
         "schedule": 300.0,
     },
+    # Files stored by a deposit whose transaction rolled back afterwards (chorus.menage).
+    "documents-supprimer-fichiers-orphelins": {
+        "task": "chorus.tasks.supprimer_fichiers_orphelins",
+        "schedule": 24 * 3600.0,
+    },
 }

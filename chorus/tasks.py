@@ -3,7 +3,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from chorus import notifications
+from chorus import menage, notifications
 from chorus.models import Notification
 
 RETRY = {
@@ -32,3 +32,9 @@ def relancer_emails_en_attente() -> int:
     for evenement_id in ids:
         envoyer_emails.delay(str(evenement_id))
     return len(ids)
+
+
+@shared_task(acks_late=True)
+def supprimer_fichiers_orphelins() -> int:
+    """Removes stored files left behind by rolled-back transactions (chorus.menage)."""
+    return menage.supprimer_fichiers_orphelins()
