@@ -221,8 +221,30 @@ def controler_detection(detection: Detection, lue: FactureLue) -> list[Constat]:
         else:
             for feuille, source in feuilles:
                 constats.extend(constats_schematron(document, feuille, source))
+    constats = accepter_le_schema_chorus(constats, lue)
     constats.extend(regles.verifier(lue))
     return constats
+
+
+def accepter_le_schema_chorus(constats: list[Constat], lue: FactureLue) -> list[Constat]:
+    """Chorus Pro's own scheme "1" for a SIRET (domain §5.1) is not an ISO 6523 code, so the
+    EN 16931 code-list rule BR-CL-11 rejects it: the portal accepts it, with a warning."""
+    identifiants = lue.identifiants_fournisseur + lue.identifiants_destinataire
+    if not any(i.schema == "1" for i in identifiants):
+        return constats
+    return [
+        replace(
+            c,
+            severite=Severite.AVERTISSEMENT,
+            message=_(
+                "Le schéma d’identification « 1 » (SIRET au sens de Chorus Pro) n’est pas un code "
+                "ISO 6523 : le portail l’accepte, le schéma 0009 est préférable."
+            ),
+        )
+        if c.regle == "BR-CL-11" and c.source == SourceControle.EN16931
+        else c
+        for c in constats
+    ]
 
 
 # --- Entry points ------------------------------------------------------------------------------

@@ -1,0 +1,110 @@
+"""The schematron engine: stylesheets compiled once per process, the code-list rewrite gives
+the same findings as the shipped stylesheet, Saxon reads nothing outside, rules get French."""
+
+import os
+from pathlib import Path
+
+import pytest
+from saxonche import PySaxonProcessor
+
+from factures.enums import Severite, SourceControle
+from factures.formats import libelles, schematrons
+from factures.formats.schematrons import FEUILLES, RESSOURCES, DocumentSaxon, lire_svrl
+
+from .conftest import echantillon
+
+
+@pytest.mark.parametrize(
+    "chemin",
+    ["en16931/cii/CII_example1.xml", "en16931/cii/XRechnung-O.xml", "en16931/cii/CII_example5.xml"],
+)
+def test_la_liste_de_codes_en_parametre_donne_les_memes_constats(chemin):
+    texte = echantillon(chemin).decode("utf-8-sig")
+    processeur = PySaxonProcessor(license=False)
+    livree = processeur.new_xslt30_processor().compile_stylesheet(
+        stylesheet_file=str(RESSOURCES / FEUILLES["cii-en16931"][0])
+    )
+    attendus = lire_svrl(livree.transform_to_string(xdm_node=processeur.parse_xml(xml_text=texte)))
+
+    obtenus = DocumentSaxon(texte).executer("cii-en16931")
+
+    assert obtenus == attendus
+    assert attendus  # these samples raise warnings: the comparison is not vacuous
+
+
+def test_chaque_feuille_est_compilee_une_fois_par_processus(monkeypatch):
+    document = DocumentSaxon(echantillon("en16931/ubl/ubl-tc434-example9.xml").decode())
+    document.executer("ubl-en16931")
+    etat = schematrons._saxon()
+    executable = etat.executables["ubl-en16931"]
+
+    document.executer("ubl-en16931")
+    assert schematrons._saxon() is etat
+    assert etat.executables["ubl-en16931"] is executable
+
+    # In a forked child (another pid), the cache starts afresh instead of sharing the parent's.
+    monkeypatch.setattr(os, "getpid", lambda: etat.pid + 1)
+    assert schematrons._saxon() is not etat
+
+
+def test_saxon_ne_lit_aucun_fichier_ni_url(tmp_path):
+    secret = Path(tmp_path / "secret.txt")
+    secret.write_text("confidentiel")
+    feuille = f"""<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+      <xsl:template match="/"><r><xsl:value-of select="unparsed-text('{secret.as_uri()}')"/></r>
+      </xsl:template></xsl:stylesheet>"""
+    etat = schematrons._saxon()
+    executable = etat.compilateur.compile_stylesheet(stylesheet_text=feuille)
+    with pytest.raises(Exception, match="prohibited"):
+        executable.transform_to_string(xdm_node=etat.processeur.parse_xml(xml_text="<a/>"))
+
+
+def test_les_regles_courantes_ont_un_terme_un_champ_et_une_phrase_francaise():
+    assert libelles.traduire("BR-CO-10", "[BR-CO-10]-Sum of Invoice line net amount") == (
+        "BT-106",
+        "montant_ht",
+        "La somme des montants nets des lignes n’est pas égale au total des lignes indiqué.",
+    )
+    terme, champ, message = libelles.traduire("BR-S-08", "[BR-S-08]-For each different value")
+    assert (terme, champ) == ("BT-116", "lignes_tva.base_ht")
+    assert "« taux normal »" in message
+    terme, champ, message = libelles.traduire("BR-FR-10_BT-30", "BR-FR-10/BT-30 : Le SIREN…")
+    assert (terme, champ) == ("BT-30", "fournisseur")
+    assert message.startswith("Le SIREN du vendeur")
+    terme, _, message = libelles.traduire("BR-DEC-12", "[BR-DEC-12]-… amount without VAT (BT-109)")
+    assert terme == "BT-109" and "montant total HT" in message
+
+
+@pytest.mark.parametrize("numero", [f"{n:02d}" for n in range(1, 66)])
+def test_les_regles_br_01_a_br_65_qui_existent_sont_traduites(numero):
+    texte = (RESSOURCES / "ubl-2.1/EN16931-UBL-validation.xslt").read_text()
+    regle = f"BR-{numero}"
+    if f">{regle}<" not in texte:
+        pytest.skip(f"{regle} is not a rule of EN 16931")
+    assert regle in libelles.REGLES
+
+
+def test_les_constats_de_la_norme_et_des_regles_francaises_ont_leur_severite():
+    from factures.formats.controles import severite_schematron
+
+    assert severite_schematron("BR-CO-10", "fatal", SourceControle.EN16931) == Severite.BLOQUANTE
+    assert severite_schematron("BR-CO-10", "", SourceControle.EN16931) == Severite.BLOQUANTE
+    assert (
+        severite_schematron("PEPPOL-EN16931-R008", "warning", SourceControle.EN16931)
+        == Severite.AVERTISSEMENT
+    )
+    assert severite_schematron("FX-SCH-A-000556", "", SourceControle.EN16931) == (
+        Severite.AVERTISSEMENT
+    )
+    assert severite_schematron("BR-FR-10_BT-30", "fatal", SourceControle.BR_FR) == (
+        Severite.AVERTISSEMENT
+    )
+
+
+def test_les_regles_francaises_peuvent_devenir_bloquantes(settings):
+    from factures.formats.controles import severite_schematron
+
+    settings.FACTURES_BR_FR_BLOQUANTES = True
+    assert severite_schematron("BR-FR-10_BT-30", "fatal", SourceControle.BR_FR) == (
+        Severite.BLOQUANTE
+    )
