@@ -83,6 +83,7 @@ class _Saxon:
         self.processeur.set_configuration_property(_PROPRIETE_PROTOCOLES, "")
         self.compilateur = self.processeur.new_xslt30_processor()
         self.executables = {}
+        self.compilations = 0  # stylesheets compiled by this process (for monitoring, tests)
 
     def executable(self, nom: str):
         if nom not in self.executables:
@@ -98,6 +99,7 @@ class _Saxon:
                 document = self.processeur.parse_xml(xml_text=texte_codedb)
                 executable.set_parameter(_PARAMETRE_CODEDB, document)
             self.executables[nom] = executable
+            self.compilations += 1
         return self.executables[nom]
 
 
@@ -110,6 +112,11 @@ def _saxon() -> _Saxon:
     if _etat is None or _etat.pid != os.getpid():
         _etat = _Saxon()
     return _etat
+
+
+def compilations() -> int:
+    """How many stylesheets this process has compiled so far."""
+    return _etat.compilations if _etat is not None and _etat.pid == os.getpid() else 0
 
 
 def prechauffer(*noms: str) -> None:
