@@ -237,14 +237,12 @@ FAMILLE_TVA = {
 
 # French rules (BR-FR), by rule number; the term comes from the rule id ("BR-FR-10_BT-30").
 FAMILLE_BR_FR = {
-    "01": _(
-        "Le %(nom)s ne doit pas dépasser 35 caractères ni contenir d’autres caractères que "
-        "lettres, chiffres et + - _ /."
-    ),
+    "01": _("« %(nom)s » : 35 caractères au plus, lettres, chiffres et + - _ / seulement."),
     "02": _(
-        "Le %(nom)s contient des caractères non autorisés (lettres, chiffres et + - _ / seulement)."
+        "« %(nom)s » contient des caractères non autorisés (lettres, chiffres et + - _ / "
+        "seulement)."
     ),
-    "03": _("La %(nom)s doit avoir une année comprise entre 2000 et 2099."),
+    "03": _("« %(nom)s » : l’année doit être comprise entre 2000 et 2099."),
     "04": _("Le code du type de document n’est pas autorisé par les règles françaises."),
     "05": _(
         "Une mention obligatoire manque dans les notes : frais de recouvrement (PMT), pénalités "
@@ -258,7 +256,7 @@ FAMILLE_BR_FR = {
     "12": _("L’adresse électronique de l’acheteur (BT-49) est obligatoire."),
     "13": _("L’adresse électronique du vendeur (BT-34) est obligatoire."),
     "15": _("Le code de catégorie de TVA n’est pas autorisé en France (S, E, AE, K, G, O, Z)."),
-    "16": _("Le %(nom)s n’est pas un taux de TVA autorisé en France."),
+    "16": _("« %(nom)s » : ce taux de TVA n’est pas autorisé en France."),
     "17": _("Le code de qualification d’un document joint n’est pas autorisé."),
     "18": _("Un seul document joint peut être décrit comme « LISIBLE »."),
     "20": _("La valeur de la note « BAR » n’est pas autorisée (B2B, B2BINT, B2C…)."),
@@ -298,10 +296,10 @@ FAMILLE_BR_FR = {
     "CO-15": _(
         "Un membre d’un assujetti unique doit indiquer le représentant fiscal et son numéro de TVA."
     ),
-    "DEC-01": _("Le %(nom)s doit avoir au plus 2 décimales et 19 chiffres."),
-    "DEC-02": _("La %(nom)s doit avoir au plus 4 décimales et 19 chiffres."),
-    "DEC-03": _("Le %(nom)s doit être positif, avec au plus 6 décimales."),
-    "DEC-04": _("Le %(nom)s doit être positif, avec au plus 2 décimales."),
+    "DEC-01": _("« %(nom)s » : 2 décimales et 19 chiffres au plus."),
+    "DEC-02": _("« %(nom)s » : 4 décimales et 19 chiffres au plus."),
+    "DEC-03": _("« %(nom)s » doit être positif, avec 6 décimales au plus."),
+    "DEC-04": _("« %(nom)s » doit être positif, avec 2 décimales au plus."),
 }
 
 _BR_FR = re.compile(r"BR-FR-((?:CO-|DEC-|MV-|BD-)?\d+)")

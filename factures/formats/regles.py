@@ -335,7 +335,10 @@ def montants_absurdes(lue: FactureLue) -> list[Constat]:
                 _constat(
                     "CHORUS-MONTANT-ABSURDE",
                     terme,
-                    _("Le %(nom)s dépasse 13 chiffres avant la virgule : il n’est pas plausible.")
+                    _(
+                        "Montant « %(nom)s » : plus de 13 chiffres avant la virgule, il n’est pas "
+                        "plausible."
+                    )
                     % {"nom": termes.nom(terme)},
                 )
             )
@@ -347,7 +350,10 @@ def montants_absurdes(lue: FactureLue) -> list[Constat]:
                     _constat(
                         "CHORUS-MONTANT-NEGATIF",
                         terme,
-                        _("Le %(nom)s d’une facture ne peut pas être négatif : déposez un avoir.")
+                        _(
+                            "Montant « %(nom)s » négatif : une facture ne peut pas l’être, "
+                            "déposez un avoir."
+                        )
                         % {"nom": termes.nom(terme)},
                     )
                 )

@@ -108,3 +108,15 @@ def test_les_regles_francaises_peuvent_devenir_bloquantes(settings):
     assert severite_schematron("BR-FR-10_BT-30", "fatal", SourceControle.BR_FR) == (
         Severite.BLOQUANTE
     )
+
+
+def test_les_messages_suivent_la_langue_de_l_utilisateur():
+    from django.utils import translation
+
+    with translation.override("en"):
+        _, _, message = libelles.traduire("BR-CO-10", "[BR-CO-10]-Sum of Invoice line net amount")
+        _, _, famille = libelles.traduire("BR-S-08", "[BR-S-08]-For each different value")
+    assert (
+        message == "The sum of the line net amounts does not equal the stated total of the lines."
+    )
+    assert famille.startswith('The taxable amount in "standard rate"')
