@@ -11,22 +11,35 @@ from factures.enums import Severite, SourceControle
 from factures.formats import libelles, schematrons
 from factures.formats.schematrons import FEUILLES, RESSOURCES, DocumentSaxon, lire_svrl
 
-from .conftest import echantillon
+from .conftest import echantillon, generer
 
 
 @pytest.mark.parametrize(
-    "chemin",
-    ["en16931/cii/CII_example1.xml", "en16931/cii/XRechnung-O.xml", "en16931/cii/CII_example5.xml"],
+    ("feuille", "chemin"),
+    [
+        ("cii-en16931", "en16931/cii/CII_example1.xml"),
+        ("cii-en16931", "en16931/cii/XRechnung-O.xml"),
+        ("cii-en16931", "en16931/cii/CII_example5.xml"),
+        ("cii-extended", "en16931/cii/XRechnung-O.xml"),
+        ("cii-br-fr", "en16931/cii/CII_example8.xml"),
+        ("ubl-en16931", "genere:ubl"),
+        ("ubl-br-fr", "en16931/ubl/ubl-tc434-example5.xml"),
+    ],
 )
-def test_la_liste_de_codes_en_parametre_donne_les_memes_constats(chemin):
-    texte = echantillon(chemin).decode("utf-8-sig")
+def test_les_feuilles_reecrites_donnent_les_memes_constats_que_les_livrees(feuille, chemin):
+    if chemin.startswith("genere:"):
+        # The UBL samples pass EN 16931 silently: an inconsistent invoice of ours speaks.
+        data = generer(chemin[7:], **{"BT-110": "75.00", "BT-112": "475.00", "BT-115": "475.00"})
+    else:
+        data = echantillon(chemin)
+    texte = data.decode("utf-8-sig")
     processeur = PySaxonProcessor(license=False)
     livree = processeur.new_xslt30_processor().compile_stylesheet(
-        stylesheet_file=str(RESSOURCES / FEUILLES["cii-en16931"][0])
+        stylesheet_file=str(RESSOURCES / FEUILLES[feuille][0])
     )
     attendus = lire_svrl(livree.transform_to_string(xdm_node=processeur.parse_xml(xml_text=texte)))
 
-    obtenus = DocumentSaxon(texte).executer("cii-en16931")
+    obtenus = DocumentSaxon(texte).executer(feuille)
 
     assert obtenus == attendus
     assert attendus  # these samples raise warnings: the comparison is not vacuous
