@@ -111,7 +111,12 @@ _DATE = (
     r"(\d{1,2}[./-]\d{1,2}[./-]\d{4}|\d{4}-\d{2}-\d{2}"
     r"|\d{1,2}(?:er)?\s+(?:" + "|".join(_MOIS) + r")\s+\d{4})"
 )
-_MONTANT = r"(-?\d{1,3}(?:[ \u00a0\u202f'.,]\d{3})*(?:[.,]\d{1,2})?|-?\d+(?:[.,]\d{1,2})?)"
+# At most 15 digits before the decimal point: beyond, it is not an amount (nor an attack to feed
+# into Decimal).
+_MONTANT = (
+    r"(-?\d{1,3}(?:[ \u00a0\u202f'.,]\d{3}){0,4}(?:[.,]\d{1,2})?(?![\d])"
+    r"|-?\d{1,15}(?:[.,]\d{1,2})?(?![\d]))"
+)
 _DEVISE = r"(?:\s*(?:€|EUR|euros?))?"
 
 
@@ -280,6 +285,8 @@ def lire_montant(texte: str) -> Decimal | None:
         texte = f"{entier}.{decimales.group(1)}"
     else:
         texte = re.sub(r"[.,]", "", texte)
+    if len(texte.split(".")[0].lstrip("-")) > 15:
+        return None
     try:
         return Decimal(texte)
     except InvalidOperation:
