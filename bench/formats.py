@@ -131,18 +131,15 @@ def main():
     for nom, data in fichiers:
         analyser(data, nom)
 
+    # Interleaved, file by file, so that a change of load on the machine hits both alike.
     temps_plancher = {nom: [] for nom, _ in fichiers}
     temps_analyse = {nom: [] for nom, _ in fichiers}
-    debut = time.perf_counter()
     for _ in range(TOURS):
-        for nom, data in fichiers:
+        for (nom, data), (_nom, *args) in zip(fichiers, prepares, strict=True):
             temps_analyse[nom].append(chronometrer(analyser, data, nom))
-    duree_analyse = time.perf_counter() - debut
-    debut = time.perf_counter()
-    for _ in range(TOURS):
-        for nom, *args in prepares:
             temps_plancher[nom].append(chronometrer(plancher.executer, *args))
-    duree_plancher = time.perf_counter() - debut
+    duree_analyse = sum(sum(liste) for liste in temps_analyse.values()) / 1000
+    duree_plancher = sum(sum(liste) for liste in temps_plancher.values()) / 1000
 
     tous_plancher = [t for liste in temps_plancher.values() for t in liste]
     tous_analyse = [t for liste in temps_analyse.values() for t in liste]
