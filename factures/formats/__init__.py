@@ -30,7 +30,7 @@ The steps, one module each:
 - `detection`: format from content (uses `chorus.documents` for size, type, safe XML, PDF);
 - readers: `ubl` (Invoice, CreditNote), `cii` (CII D16B and ZUGFeRD 1.0), `facturx` (the
   CII inside a Factur-X/ZUGFeRD PDF, extracted with the factur-x library, any profile), `pdf`
-  (text of plain or signed PDFs, pre-filled by patterns);
+  (text of plain or signed PDFs) and `texte_pdf` (its patterns: what the text reveals);
 - `schemas`: XSD (UBL 2.1, Factur-X EXTENDED for CII D16B, MINIMUM and BASIC WL profiles,
   ZUGFeRD 1.0), loaded once per process;
 - `schematrons`: EN 16931 (UBL, and the Factur-X profile schematron matching the CII's

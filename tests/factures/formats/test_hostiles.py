@@ -166,7 +166,7 @@ def test_des_montants_absurdes_sont_bloquants():
 
 
 def test_un_texte_de_pdf_hostile_ne_donne_pas_de_montant_demesure():
-    from factures.formats.pdf import lire_texte
+    from factures.formats.texte_pdf import lire_texte
 
     lue = lire_texte("Total HT " + "123 " * 50_000 + "\nFacture n° " + "A-" * 90_000)
     assert lue.montant_ht is None or lue.montant_ht < 10**15
