@@ -11,7 +11,7 @@ Amounts are `Decimal`, never float; dates are `datetime.date`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -41,6 +41,20 @@ class TvaLue:
     base_ht: Decimal | None = None  # BT-116
     montant_tva: Decimal | None = None  # BT-117
     motif_exoneration: str = ""  # BT-120
+
+
+@dataclass(frozen=True)
+class IdentifiantLu:
+    """One identifier of a party as the file gives it, for routing (domain §5.1).
+
+    `terme` says which one: BT-30 (legal), BT-29 (other), BT-31 (VAT), BT-34 (electronic
+    address) for the seller; BT-47, BT-46, BT-48, BT-49 for the buyer. `schema` is its scheme
+    identifier as written ("0009" or Chorus Pro's "1" for a SIRET, "0002" SIREN, "VA"…).
+    """
+
+    valeur: str
+    schema: str = ""
+    terme: str = ""
 
 
 @dataclass
@@ -87,6 +101,55 @@ class FactureLue:
     tva: list[TvaLue] = field(default_factory=list)
     # EN 16931 terms the reader found ("BT-1", "BT-10"…).
     termes_trouves: set[str] = field(default_factory=set)
+    # Added by the formats library (additive): every identifier of each party, in the order
+    # routing should try them (legal identifier first), and a few more terms.
+    identifiants_fournisseur: list[IdentifiantLu] = field(default_factory=list)
+    identifiants_destinataire: list[IdentifiantLu] = field(default_factory=list)
+    montant_arrondi: Decimal | None = None  # BT-114
+    profil: str = ""  # BT-24 specification identifier (Factur-X profile, CIUS…)
+    processus_metier: str = ""  # BT-23 business process type
+
+    # Fields of factures.models.Facture that a FactureLue fills as they are (the parties,
+    # service and bank details need the directory: the deposit resolves them).
+    CHAMPS_FACTURE = (
+        "type_facture",
+        "numero",
+        "date_facture",
+        "date_echeance",
+        "devise",
+        "type_tva",
+        "motif_exoneration",
+        "mode_paiement",
+        "numero_marche",
+        "numero_engagement",
+        "numero_facture_origine",
+        "commentaire",
+        "montant_ht",
+        "montant_tva",
+        "montant_ttc",
+        "montant_a_payer",
+    )
+
+    def champs_facture(self) -> dict:
+        """The Facture fields the file gives (empty ones left out), e.g. a form's initial data."""
+        return {
+            nom: getattr(self, nom)
+            for nom in self.CHAMPS_FACTURE
+            if getattr(self, nom) not in ("", None)
+        }
+
+    def champs_lignes(self) -> list[dict]:
+        """One dict of LigneFacture fields per line, in the file's order; a value the file does
+        not give is left out (the model's default, or the form, supplies it)."""
+        return [_sans_vide(asdict(ligne)) for ligne in self.lignes]
+
+    def champs_tva(self) -> list[dict]:
+        """One dict of LigneTva fields per VAT breakdown line (absent values left out)."""
+        return [_sans_vide(asdict(tva)) for tva in self.tva]
+
+
+def _sans_vide(valeurs: dict) -> dict:
+    return {nom: valeur for nom, valeur in valeurs.items() if valeur not in ("", None)}
 
 
 @dataclass(frozen=True)
@@ -100,7 +163,11 @@ class Constat:
     - `terme`: the EN 16931 term concerned ("BT-109", "BG-23") or "";
     - `champ`: the form field it concerns (a name of Facture / LigneFacture) or "";
     - `message`: in French, for the user (translated by gettext where we wrote it);
-    - `emplacement`: where in the file (an XPath, a line number) or "".
+    - `emplacement`: where in the file (an XPath, a line number) or "";
+    - `detail`: the check's original wording (the schematrons speak English), or "".
+
+    Line fields are named `lignes.<field of LigneFacture>` and VAT breakdown fields
+    `lignes_tva.<field of LigneTva>`; `emplacement` then tells which line.
     """
 
     regle: str
@@ -110,3 +177,23 @@ class Constat:
     terme: str = ""
     champ: str = ""
     emplacement: str = ""
+    detail: str = ""
+
+    # factures.models.Anomalie's column sizes.
+    _LONGUEURS = {"regle": 100, "terme": 20, "champ": 60, "emplacement": 500}
+
+    def champs_anomalie(self) -> dict:
+        """The fields of an `Anomalie` row for this finding (texts cut to the column sizes;
+        the model has no column for `detail`)."""
+        valeurs = {
+            "regle": self.regle,
+            "severite": self.severite,
+            "source": self.source,
+            "message": self.message,
+            "terme": self.terme,
+            "champ": self.champ,
+            "emplacement": self.emplacement,
+        }
+        for nom, longueur in self._LONGUEURS.items():
+            valeurs[nom] = valeurs[nom][:longueur]
+        return valeurs
