@@ -1,0 +1,1 @@
+"""Every operation that changes invoices: one module per use case."""
