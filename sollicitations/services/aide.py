@@ -82,22 +82,32 @@ def rechercher(texte: str, *, limite: int | None = NB_SUGGESTIONS):
         return ArticleAide.objects.none()
     articles = ArticleAide.objects.publies()
     if connection.vendor == "postgresql":
-        requete = reduce(operator.or_, (SearchQuery(m, config="french") for m in termes))
-        articles = (
-            articles.filter(recherche=requete)
-            .annotate(pertinence=SearchRank(F("recherche"), requete))
-            .order_by("-pertinence", "ordre", "titre")
-        )
+        articles = recherche_plein_texte(articles, termes)
     else:
-        filtre = reduce(
-            operator.or_,
-            (
-                Q(titre__icontains=m)
-                | Q(resume__icontains=m)
-                | Q(mots_cles__icontains=m)
-                | Q(contenu__icontains=m)
-                for m in termes
-            ),
-        )
-        articles = articles.filter(filtre).order_by("ordre", "titre")
+        articles = recherche_simple(articles, termes)
     return articles[:limite] if limite else articles
+
+
+def recherche_plein_texte(articles, termes: list[str]):
+    """PostgreSQL: any word, French stemming and stop words, ranked."""
+    requete = reduce(operator.or_, (SearchQuery(m, config="french") for m in termes))
+    return (
+        articles.filter(recherche=requete)
+        .annotate(pertinence=SearchRank(F("recherche"), requete))
+        .order_by("-pertinence", "ordre", "titre")
+    )
+
+
+def recherche_simple(articles, termes: list[str]):
+    """Any database: any word found in the title, summary, keywords or body, any case."""
+    filtre = reduce(
+        operator.or_,
+        (
+            Q(titre__icontains=m)
+            | Q(resume__icontains=m)
+            | Q(mots_cles__icontains=m)
+            | Q(contenu__icontains=m)
+            for m in termes
+        ),
+    )
+    return articles.filter(filtre).order_by("ordre", "titre")

@@ -68,6 +68,11 @@ STATUTS_DES_ONGLETS = {
 LIGNES_CSV_MAX = 10_000
 
 
+def _saisie(request):
+    """What was posted (even nothing: every field may be optional), None on GET."""
+    return request.POST if request.method == "POST" else None
+
+
 def _membre_du_desk(user) -> None:
     if est_agent_support(user):
         return
@@ -385,7 +390,7 @@ def message(request, pk):
 @GET_POST
 def transferer(request, pk):
     sollicitation = _a_traiter(request, pk)
-    form = TransfertForm(data=request.POST or None)
+    form = TransfertForm(data=_saisie(request))
     if request.method == "POST" and form.is_valid():
         try:
             conversation.transferer_au_support(
@@ -408,7 +413,7 @@ def transferer(request, pk):
 @GET_POST
 def cloturer(request, pk):
     sollicitation = _a_traiter(request, pk)
-    form = ClotureForm(data=request.POST or None)
+    form = ClotureForm(data=_saisie(request))
     if request.method == "POST" and form.is_valid():
         try:
             conversation.cloturer(
