@@ -16,8 +16,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -298,9 +296,14 @@ def article(request, slug):
 @login_not_required
 @require_safe
 def suggestions(request):
-    """Help articles matching a request's summary: a fragment for htmx, a page otherwise."""
+    """Help articles matching a request's summary: a fragment for htmx, the help centre's
+    results page otherwise."""
     texte = request.GET.get("objet", "") or request.GET.get("q", "")
     articles = list(aide.rechercher(texte))
     if request.htmx:
         return render(request, "sollicitations/aide/_suggestions.html", {"suggestions": articles})
-    return redirect(reverse("sollicitations:aide") + "?" + urlencode({"q": texte}))
+    return render(
+        request,
+        "sollicitations/aide/accueil.html",
+        {"form": RechercheAideForm(initial={"q": texte}), "articles": articles, "texte": texte},
+    )

@@ -133,7 +133,7 @@ def prise_en_charge(sollicitation, agent):
 
 
 def repondue(sollicitation, agent, texte="Le paiement est prévu le 15."):
-    if sollicitation.assigne_a_id != agent.pk:
+    if sollicitation.statut != "EN_COURS" or sollicitation.assigne_a_id != agent.pk:
         prise_en_charge(sollicitation, agent)
     conversation.repondre(sollicitation=sollicitation, acting_user=agent, texte=texte)
     sollicitation.refresh_from_db()
