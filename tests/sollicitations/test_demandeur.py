@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from chorus.models import Notification
 from sollicitations.enums import ActionSollicitation as A
-from sollicitations.enums import TypeMessage
 from sollicitations.enums import StatutSollicitation as S
+from sollicitations.enums import TypeMessage
 from sollicitations.models import Message
 from sollicitations.services import conversation
 from tests.sollicitations import factories as f
