@@ -98,6 +98,8 @@ class SousCategorieForm(FormulaireDsfr):
 
     sous_categorie = forms.ChoiceField(label=_("Sous-catégorie"))
 
-    def __init__(self, *args, choix, **kwargs):
+    def __init__(self, *args, choix, aide="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sous_categorie"].choices = choix
+        self.fields["sous_categorie"].help_text = aide
+        self._bound_fields_cache.clear()

@@ -50,6 +50,9 @@ class ContactForm(CategoriesMixin, FormulaireDsfr):
         self.fields["reponse"].help_text = _("Cette question nous protège des envois automatiques.")
         self.fields["reponse"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
         self.fields["site_web"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        # django-dsfr built the bound fields in super().__init__(): rebuild them with the
+        # question's label.
+        self._bound_fields_cache.clear()
         self.fields["objet"].widget.attrs.update(
             {
                 "hx-get": reverse("sollicitations:suggestions"),
@@ -85,3 +88,4 @@ class ContactForm(CategoriesMixin, FormulaireDsfr):
             "a": question.a,
             "b": question.b,
         }
+        self._bound_fields_cache.clear()

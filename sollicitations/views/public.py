@@ -116,11 +116,8 @@ def sous_categories(request):
             for groupe, options in choix[1:]
             if any(valeur in gardees for valeur, _l in options)
         ]
-    form = SousCategorieForm(choix=choix)
-    if not sans_compte:
-        form.fields["sous_categorie"].help_text = SollicitationForm.base_fields[
-            "sous_categorie"
-        ].help_text
+    aide_champ = "" if sans_compte else SollicitationForm.base_fields["sous_categorie"].help_text
+    form = SousCategorieForm(choix=choix, aide=aide_champ)
     return render(request, "sollicitations/_sous_categorie.html", {"form": form})
 
 
@@ -168,7 +165,7 @@ def _contexte_suivi(sollicitation, jeton, **formulaires) -> dict:
         "peut_renvoyer": A.RENVOYER in actions,
         "peut_cloturer": A.CLOTURER in actions,
         "form": formulaires.get("form") or MessageDemandeurForm(),
-        "form_renvoi": formulaires.get("form_renvoi") or RenvoiForm(),
+        "form_renvoi": formulaires.get("form_renvoi") or RenvoiForm(prefix="renvoi"),
     }
 
 
@@ -213,7 +210,7 @@ def suivi_ecrire(request, sollicitation, jeton):
 @require_POST
 @par_lien
 def suivi_renvoyer(request, sollicitation, jeton):
-    form = RenvoiForm(data=request.POST, files=request.FILES)
+    form = RenvoiForm(data=request.POST, files=request.FILES, prefix="renvoi")
     if form.is_valid():
         try:
             conversation.demandeur_renvoyer(

@@ -125,9 +125,9 @@ def test_le_demandeur_sans_compte_renvoie_puis_cloture(client):
     agent = f.agent_support()
     s = f.repondue(f.publique(), agent)
     lien = liens.chemin_suivi(s)
-    response = client.post(lien + "renvoyer/", {"motif": ""})
+    response = client.post(lien + "renvoyer/", {"renvoi-motif": ""})
     assert "motif" in response.context["form_renvoi"].errors
-    client.post(lien + "renvoyer/", {"motif": "Toujours bloqué."})
+    client.post(lien + "renvoyer/", {"renvoi-motif": "Toujours bloqué."})
     s.refresh_from_db()
     assert s.statut == S.RENVOYEE
     f.repondue(s, agent, texte="Débloqué.")
