@@ -459,3 +459,15 @@ def test_le_desk_reste_sobre_en_requetes(client, monde, django_assert_max_num_qu
     assert len(response.context["sollicitations"]) == 15
     with django_assert_max_num_queries(14):
         assert client.get(reverse("sollicitations:desk_csv")).status_code == 200
+
+
+def test_les_menus_menent_aux_sollicitations(client, monde):
+    client.force_login(f.agent_support())
+    accueil = client.get(reverse("accueil")).content.decode()
+    assert f'href="{URL_DESK}"' in accueil and "Sollicitations au support" in accueil
+    client.force_login(monde.gp_entite)
+    assert client.get(reverse("espace", args=["sollicitations-recues"]))["Location"] == URL_DESK
+    client.force_login(monde.fournisseur)
+    assert client.get(reverse("espace", args=["sollicitations-emises"]))["Location"] == (
+        reverse("sollicitations:emises")
+    )
