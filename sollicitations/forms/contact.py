@@ -43,6 +43,7 @@ class ContactForm(CategoriesMixin, FormulaireDsfr):
         if question is None:
             question = antirobot.nouvelle_question()
         self.question = question
+        self.initial["jeton"] = question.jeton
         self.fields["reponse"].label = _("Combien font %(a)s + %(b)s ? (en chiffres)") % {
             "a": question.a,
             "b": question.b,

@@ -36,6 +36,8 @@ def formulaire(client, **autres):
     """Shows the form, answers its sum: the data a person would send."""
     page = client.get(URL_CONTACT)
     form = page.context["form"]
+    # The token travels in the page, as the browser would send it back.
+    assert f'name="jeton" value="{form.question.jeton}"' in page.content.decode()
     sc = f.connexion()
     return {
         "email": "Jeanne.Martin@exemple.fr",
