@@ -146,8 +146,17 @@ def test_formulaire_public_reponse_du_support_et_suivi_par_le_lien(page):
     f.referentiel()
     agent = f.agent_support(prenom="Julien", nom="Petit")
 
-    # 1. Someone without an account writes to support.
+    # 1. Someone without an account reads the help first, then writes to support.
     page.goto("/")
+    page.get_by_role("contentinfo").get_by_role("link", name="Aide", exact=True).click()
+    page.wait_for_load_state()
+    verifier_accessibilite(page)
+    page.get_by_role("searchbox").fill("compte verrouillé")
+    page.get_by_role("button", name="Rechercher").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Mot de passe oublié ou compte verrouillé").click()
+    page.wait_for_load_state()
+    verifier_accessibilite(page)
     page.get_by_role("contentinfo").get_by_role("link", name="Contacter le support").click()
     page.wait_for_load_state()
     verifier_accessibilite(page)

@@ -258,15 +258,31 @@ def test_un_brouillon_envoye_ne_se_modifie_plus(client, monde):
 
 
 def test_l_envoi_reverifie_les_droits_du_demandeur(client, monde):
-    s = f.brouillon(monde.fournisseur, monde.fournisseur_structure)
-    # The structure closes the space meanwhile.
-    monde.fournisseur_structure.applications_ouvertes = [Application.FACTURES_EMISES]
-    monde.fournisseur_structure.save(update_fields=["applications_ouvertes"])
+    # He also files for another structure, where his right is then withdrawn.
+    ailleurs = StructureFactory()
+    droit = HabilitationFactory(
+        utilisateur=monde.fournisseur,
+        structure=ailleurs,
+        application=Application.SOLLICITATIONS_EMISES,
+    )
+    s = f.brouillon(monde.fournisseur, ailleurs)
+    droit.delete()
     client.force_login(monde.fournisseur)
-    response = client.post(reverse("sollicitations:envoyer", args=[s.pk]))
-    assert response.status_code == 404
+    response = client.post(reverse("sollicitations:envoyer", args=[s.pk]), follow=True)
+    assert any("pas habilité à émettre" in str(m) for m in response.context["messages"])
     s.refresh_from_db()
     assert s.statut == S.BROUILLON
+    assert not s.historique.exists()
+
+
+def test_les_categories_s_affichent_dans_la_langue_de_l_utilisateur(client, monde):
+    from django.utils import translation
+
+    client.force_login(monde.fournisseur)
+    with translation.override("en"):
+        form = client.get(URL_CREER, HTTP_ACCEPT_LANGUAGE="en").context["form"]
+        libelles = [libelle for _code, libelle in form.fields["categorie"].choices]
+    assert "Issued invoices" in libelles
 
 
 def test_supprimer_un_brouillon(client, monde):
