@@ -10,7 +10,13 @@ from sollicitations.models import Categorie, SousCategorie
 
 
 class FichiersInput(forms.ClearableFileInput):
+    """Several files at once, with the DSFR upload markup."""
+
     allow_multiple_selected = True
+    group_class = "fr-upload-group"
+
+    def __init__(self, attrs=None):
+        super().__init__({"class": "fr-upload", **(attrs or {})})
 
 
 class FichiersField(forms.FileField):

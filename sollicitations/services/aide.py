@@ -18,7 +18,7 @@ from django.db.models import F, Q
 
 from sollicitations.models import ArticleAide
 
-NB_SUGGESTIONS = 5
+NB_SUGGESTIONS = 3
 MOTS_MAX = 20
 LONGUEUR_MIN = 3
 # Frequent short words that say nothing (the SQLite fallback has no stop-word list).
