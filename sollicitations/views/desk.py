@@ -240,7 +240,7 @@ def desk_csv(request):
                 s.numero,
                 _neutraliser(s.objet),
                 timezone.localtime(s.envoyee_le).strftime("%d/%m/%Y %H:%M") if s.envoyee_le else "",
-                _neutraliser(emettrice.raison_sociale) if emettrice else s.email_contact,
+                _neutraliser(emettrice.raison_sociale if emettrice else s.email_contact),
                 emettrice.identifiant if emettrice else "",
                 _neutraliser(str(s.service_emetteur)) if s.service_emetteur else "",
                 s.sous_categorie.categorie.libelle_affiche,

@@ -471,3 +471,13 @@ def test_les_menus_menent_aux_sollicitations(client, monde):
     assert client.get(reverse("espace", args=["sollicitations-emises"]))["Location"] == (
         reverse("sollicitations:emises")
     )
+
+
+def test_une_action_inconnue_est_refusee_sans_rien_changer(client, monde, question):
+    f.prise_en_charge(question, monde.gp_entite)
+    client.force_login(monde.gp_entite)
+    response = client.post(url("desk_message", question), {"action": "effacer", "texte": "x"})
+    assert response.status_code == 200
+    assert "action" in response.context["form_message"].errors
+    assert "effacer" in response.content.decode()
+    assert not Message.objects.exists()
