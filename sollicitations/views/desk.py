@@ -12,6 +12,7 @@ Access, in words:
 from __future__ import annotations
 
 import csv
+import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -66,6 +67,7 @@ STATUTS_DES_ONGLETS = {
     "cloturees": CLOTUREES,
 }
 LIGNES_CSV_MAX = 10_000
+NUMERO = re.compile(r"SOL-\d{4}-\d{6,}", re.IGNORECASE)
 
 
 def _saisie(request):
@@ -116,7 +118,10 @@ def _filtrer(request, filtres: FiltreDeskForm):
         return qs, "-envoyee_le"
     d = filtres.cleaned_data
     texte = d["q"].strip()
-    if texte:
+    if NUMERO.fullmatch(texte):
+        # A full request number: the unique index answers, no scan of the texts.
+        qs = qs.filter(numero__iexact=texte)
+    elif texte:
         qs = qs.filter(
             Q(numero__icontains=texte)
             | Q(objet__icontains=texte)
