@@ -26,4 +26,14 @@ app.conf.beat_schedule = {
         "task": "factures.tasks.relancer_rendus_en_attente",
         "schedule": 600.0,
     },
+    # Sollicitations: e-mails to requesters without an account, and the closing of answered
+    # requests left without a reaction.
+    "sollicitations-relancer-courriels": {
+        "task": "sollicitations.tasks.relancer_courriels_publics",
+        "schedule": 300.0,
+    },
+    "sollicitations-cloturer-sans-suite": {
+        "task": "sollicitations.tasks.cloturer_sollicitations_sans_suite",
+        "schedule": 3600.0,
+    },
 }

@@ -15,6 +15,8 @@ from habilitations.forms import ConnexionForm
 NB_EVENEMENTS_RECENTS = 10
 # Spaces whose landing page belongs to an app: the menu leads there.
 PAGES_DES_ESPACES = {Application.ORGANISATION: "structures:organisation"}
+PAGES_DES_ESPACES[Application.SOLLICITATIONS_EMISES] = "sollicitations:emises"
+PAGES_DES_ESPACES[Application.SOLLICITATIONS_RECUES] = "sollicitations:desk"
 
 
 @login_not_required

@@ -25,6 +25,14 @@ def _menu(request):
             menu.append(
                 {"code": "SUPPORT", "libelle": _("Support"), "url": reverse("structures:support")}
             )
+        with suppress(NoReverseMatch):  # the sollicitations' desk, for support agents
+            menu.append(
+                {
+                    "code": "SUPPORT_SOLLICITATIONS",
+                    "libelle": _("Sollicitations au support"),
+                    "url": reverse("sollicitations:desk"),
+                }
+            )
     return menu
 
 

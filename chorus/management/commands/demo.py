@@ -119,11 +119,29 @@ class Command(BaseCommand):
             agent = self._utilisateur(*SUPPORT)
             agent.est_agent_support = True
             agent.save(update_fields=["est_agent_support"])
+            sollicitations = self._sollicitations(structures, agent)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Données de démonstration prêtes : {len(STRUCTURES)} structures, "
-                f"{len(UTILISATEURS) + 1} utilisateurs (mot de passe : {MOT_DE_PASSE})."
+                f"{len(UTILISATEURS) + 1} utilisateurs (mot de passe : {MOT_DE_PASSE}), "
+                f"{sollicitations} sollicitation(s) ajoutée(s)."
             )
+        )
+
+    def _sollicitations(self, structures, agent) -> int:
+        from sollicitations.demo import charger_pour_la_demo
+
+        parmi = {
+            u.email: u for u in Utilisateur.objects.filter(email__endswith="@demo.chorus.test")
+        }
+        return charger_pour_la_demo(
+            {
+                "fournisseur": parmi["fournisseur@demo.chorus.test"],
+                "gestionnaire": parmi["gestionnaire@demo.chorus.test"],
+                "moe": parmi["moe@demo.chorus.test"],
+                "support": agent,
+            },
+            structures["entite"],
         )
 
     def _structure(self, donnees) -> Structure:
