@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from structures.annuaire.import_csv.colonnes import CHAMPS_SERVICE, CHAMPS_STRUCTURE
 from structures.annuaire.import_csv.groupes import Groupe
 from structures.annuaire.import_csv.rapport import RESULTATS, RapportImport
-from structures.cles import cles_de
+from structures.cles import CHAMPS_SOURCES_DE_L_ENTREE, valeurs_de_l_entree
 from structures.enums import CategorieStructure
 
 TAILLE_DES_PAQUETS = 2000
@@ -22,7 +22,7 @@ def _inserer(modele, lignes: list[dict]) -> None:
     with `bulk_create`."""
     if not lignes:
         return
-    champs = [f for f in modele._meta.concrete_fields if not f.primary_key]
+    champs = [f for f in modele._meta.concrete_fields if f is not modele._meta.auto_field]
     defauts = {f.attname: f.get_default() for f in champs}
     if connection.vendor != "postgresql":
         modele.objects.bulk_create(
@@ -40,9 +40,10 @@ def _inserer(modele, lignes: list[dict]) -> None:
 
 
 def _ecrire_paquet(groupes: list[Groupe], refus: dict[int, str]) -> RapportImport:
-    """Writes the structures of `groupes` and their services in the current transaction:
-    two reads (structures, then their services), then bulk inserts and updates."""
-    from structures.models import Service, Structure
+    """Writes the structures of `groupes`, their rows in the directory's search table and
+    their services in the current transaction: two reads (structures, then their services),
+    then bulk inserts and updates."""
+    from structures.models import EntreeAnnuaire, Service, Structure
 
     rapport = RapportImport()
     textes = {etat: str(texte) for etat, texte in RESULTATS.items()}
@@ -62,6 +63,7 @@ def _ecrire_paquet(groupes: list[Groupe], refus: dict[int, str]) -> RapportImpor
             )
 
     a_creer, a_modifier, champs_modifies, retenus = [], [], set(), []
+    entrees_a_remplacer = []
     for groupe in groupes:
         existante = existantes.get(groupe.cle)
         if existante is None:
@@ -72,7 +74,7 @@ def _ecrire_paquet(groupes: list[Groupe], refus: dict[int, str]) -> RapportImpor
                 **CHAMPS_STRUCTURE,
                 **groupe.structure,
             }
-            a_creer.append({**nouvelle, **cles_de(nouvelle)})
+            a_creer.append(nouvelle)
             retenus.append((groupe, None, "creee"))
             continue
         pk, categorie, actuelles = existante
@@ -86,9 +88,12 @@ def _ecrire_paquet(groupes: list[Groupe], refus: dict[int, str]) -> RapportImpor
         changes = {c for c, v in groupe.structure.items() if actuelles[c] != v}
         if changes:
             valeurs = {**actuelles, **groupe.structure}
-            cles = cles_de({c: v for c, v in valeurs.items() if c in changes})
-            a_modifier.append(Structure(pk=pk, **valeurs, **cles))
-            champs_modifies |= changes | set(cles)
+            a_modifier.append(Structure(pk=pk, **valeurs))
+            champs_modifies |= changes
+            if not changes.isdisjoint(CHAMPS_SOURCES_DE_L_ENTREE):
+                entrees_a_remplacer.append(
+                    EntreeAnnuaire.pour(pk, {**valeurs, "identifiant": groupe.cle[1]})
+                )
         retenus.append((groupe, pk, "modifiee" if changes else "inchangee"))
 
     _inserer(Structure, a_creer)
@@ -108,6 +113,19 @@ def _ecrire_paquet(groupes: list[Groupe], refus: dict[int, str]) -> RapportImpor
         ).values_list("identifiant", "pk"):
             nouvelles[(type_identifiant, identifiant)] = pk
     retenus = [(g, pk or nouvelles[g.cle], etat) for g, pk, etat in retenus]
+    # Bulk writes bypass Structure.save(): the search table is kept in step here.
+    _inserer(
+        EntreeAnnuaire,
+        [
+            {
+                "structure_id": nouvelles[(s["type_identifiant"], s["identifiant"])],
+                **valeurs_de_l_entree(s),
+            }
+            for s in a_creer
+        ],
+    )
+    if entrees_a_remplacer:
+        EntreeAnnuaire.enregistrer(entrees_a_remplacer)
 
     champs_service = [champ for champ, _defaut in CHAMPS_SERVICE.values()]
     services_existants: dict[tuple, tuple] = {}  # (structure pk, code) -> (pk, {field: value})
