@@ -198,17 +198,34 @@ class ParcoursDesStructures(ResultatsAnnuaire):
 
 
 class RechercheSurLesCles(ResultatsAnnuaire):
-    """An « any part » search: the matches are found and sorted in the search table, whose
-    narrow rows cost a third of the structures' to read and sort; then one query reads the
-    page's structures (`pk IN (the page of the sorted matches)`).
+    """An « any part » search, answered by the search table (`EntreeAnnuaire`), whose narrow
+    rows cost a third of the structures' to read and sort.
 
-    The sort always reads every match: no btree on the keys lets PostgreSQL walk them in
-    order (see `EntreeAnnuaire`). Its cost follows the number of matches, never the
-    position of the matches in the alphabet."""
+    Counting reads the matches' sort keys, at most `limite` of them, in no order. When there
+    are fewer, they are all the matches: the page is cut from them sorted here, and one index
+    scan answered both count and page (keys compare byte by byte in the database, as Python
+    compares strings). Beyond, PostgreSQL sorts the matches and one query reads the page's
+    structures (`pk IN (the page of the sorted matches)`). Either way every match is read:
+    no btree lets PostgreSQL walk the keys in order (see `EntreeAnnuaire`), so the cost
+    follows the number of matches, never where they sit in the alphabet."""
+
+    _toutes: list | None = None  # every match's (keys…, pk), once counted below the limit
+
+    def compter(self, limite: int) -> int:
+        champs = [champ.lstrip("-") for champ in self.ordre]
+        trouvees = list(self.lignes.order_by().values_list(*champs)[:limite])
+        if len(trouvees) < limite:
+            self._toutes = trouvees
+        return len(trouvees)
 
     def __getitem__(self, tranche: slice) -> list:
         from structures.models import Structure
 
+        if self._toutes is not None:
+            descendant = self.ordre[0].startswith("-")
+            ids = [ligne[-1] for ligne in sorted(self._toutes, reverse=descendant)][tranche]
+            structures = Structure.objects.only(*CHAMPS_AFFICHES).in_bulk(ids)
+            return [structures[pk] for pk in ids]
         page = self.lignes.order_by(*self.ordre).values("pk")[tranche]
         return list(
             Structure.objects.filter(pk__in=page)

@@ -1,8 +1,10 @@
 """The public directory: what a visitor finds, and what a supplier reads on a structure."""
 
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
@@ -234,6 +236,37 @@ def test_les_noms_se_classent_mot_a_mot(client):
         "Mairie d'Évry",
         "Mairie de Dijon",
     ]
+
+
+def test_le_classement_ne_depend_pas_du_nombre_de_resultats(client, monkeypatch):
+    """Up to the cap, the page is cut from the matches sorted by the portal; beyond it,
+    sorted by the database. Both must give the same order."""
+    noms = [
+        "Mairie d'Évry",
+        "Mairie de Dijon",
+        "MAIRIE DE DIJON",
+        "Mairie d’Alès",
+        "Mairie 10",
+        "Mairie 2",
+        "Mairie-Annexe",
+        "Mairie Œuvre",
+    ]
+    villes = ["Évry", "Dijon", "Alès", "Château-Thierry"]
+    for i, nom in enumerate(noms):
+        publique(raison_sociale=nom, ville=villes[i % len(villes)])
+    tris = ["raison_sociale", "-raison_sociale", "ville", "-ville", "identifiant", "-identifiant"]
+
+    def classement(tri):
+        page = _chercher(client, raison_sociale="mairie", tri=tri).context["page_obj"]
+        return page.paginator.depasse_le_plafond, [s.pk for s in page]
+
+    sous_le_plafond = {tri: classement(tri) for tri in tris}
+    monkeypatch.setattr(annuaire.recherche, "PLAFOND_DES_RESULTATS", len(noms) - 1)
+    for tri in tris:
+        depasse, au_dela = classement(tri)
+        assert depasse
+        assert not sous_le_plafond[tri][0]
+        assert au_dela == sous_le_plafond[tri][1][: len(noms) - 1], tri
 
 
 def test_les_en_tetes_de_colonnes_trient_puis_inversent(client):
@@ -481,6 +514,21 @@ def test_l_import_tient_la_table_de_recherche_a_jour(client):
     rapport = annuaire.annuaire_importer(contenu=modifie.encode())
     assert rapport.structures_inchangees == 1
     assert EntreeAnnuaire.objects.count() == 1
+
+
+def test_la_table_de_recherche_se_reconstruit_apres_des_modifications_hors_du_portail(client):
+    lyon = publique(raison_sociale="Mairie de Lyon")
+    caen = publique(raison_sociale="Mairie de Caen")
+    StructureFactory(raison_sociale="Mairie privée")
+    # Bypass save(), as SQL or a restore would.
+    Structure.objects.filter(pk=lyon.pk).update(raison_sociale="Mairie de Dijon")
+    Structure.objects.filter(pk=caen.pk).update(categorie="PRIVEE")
+    assert _resultats(_chercher(client, raison_sociale="dijon")) == []
+    sortie = io.StringIO()
+    call_command("reconstruire_annuaire", stdout=sortie)
+    assert "reconstruite : 1 structure publique." in sortie.getvalue()
+    assert _resultats(_chercher(client, raison_sociale="dijon")) == ["Mairie de Dijon"]
+    assert _resultats(_chercher(client, raison_sociale="mairie")) == ["Mairie de Dijon"]
 
 
 @pytest.mark.postgres

@@ -31,6 +31,18 @@ class RapportImport:
         self.acceptees.update(autre.acceptees)
 
     @property
+    def a_ecrit(self) -> bool:
+        """Whether the import created or changed anything."""
+        return any(
+            (
+                self.structures_creees,
+                self.structures_modifiees,
+                self.services_crees,
+                self.services_modifies,
+            )
+        )
+
+    @property
     def nb_acceptees(self) -> int:
         return len(self.acceptees)
 
