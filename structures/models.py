@@ -177,7 +177,8 @@ class EntreeAnnuaire(models.Model):
 
     Kept in step by `Structure.save()` and by the import, which writes structures in bulk
     (structures/annuaire/import_csv/ecriture.py). A `QuerySet.update()` of the fields in
-    `CHAMPS_SOURCES_DE_L_ENTREE` would bypass it: change structures with `save()`.
+    `CHAMPS_SOURCES_DE_L_ENTREE` bypasses it: change structures with `save()`, or rebuild the
+    table afterwards (`manage.py reconstruire_annuaire`).
     """
 
     structure = models.OneToOneField(

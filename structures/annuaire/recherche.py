@@ -201,13 +201,15 @@ class RechercheSurLesCles(ResultatsAnnuaire):
     """An « any part » search, answered by the search table (`EntreeAnnuaire`), whose narrow
     rows cost a third of the structures' to read and sort.
 
-    Counting reads the matches' sort keys, at most `limite` of them, in no order. When there
-    are fewer, they are all the matches: the page is cut from them sorted here, and one index
-    scan answered both count and page (keys compare byte by byte in the database, as Python
-    compares strings). Beyond, PostgreSQL sorts the matches and one query reads the page's
-    structures (`pk IN (the page of the sorted matches)`). Either way every match is read:
-    no btree lets PostgreSQL walk the keys in order (see `EntreeAnnuaire`), so the cost
-    follows the number of matches, never where they sit in the alphabet."""
+    Counting reads the matches' sort keys, at most `limite` of them, in no order (PostgreSQL
+    takes them from the trigram index, or reads the narrow table until it has enough: at
+    worst one pass over it). When there are fewer, they are all the matches: the page is cut
+    from them sorted here, and one scan answered both count and page (keys compare byte by
+    byte in the database, as Python compares strings). Beyond, PostgreSQL sorts the matches
+    and one query reads the page's structures (`pk IN (the page of the sorted matches)`).
+    Either way every match is read: no btree lets PostgreSQL walk the keys in order (see
+    `EntreeAnnuaire`), so the cost follows the number of matches, never where they sit in
+    the alphabet."""
 
     _toutes: list | None = None  # every match's (keys…, pk), once counted below the limit
 
