@@ -19,6 +19,11 @@ the narrow search table (EntreeAnnuaire): the trigram index finds the matches, a
 with up to 1,000 of them is counted and paged from one scan, a broader one sorted by
 PostgreSQL on byte-compared keys. A word in 20 % of the names ('commune') is the costliest
 case: 20,000 rows read and sorted, or 1,000 kept for page 50.
+
+Measured on the 2-core development machine, shared (load ≈ 2), PostgreSQL 15: import 19-22 s,
+second run 11-14 s; searches 6-25 ms ('commune' 21 ms, its page 50 by city 25 ms, 'mairie'
+in 'orleans' 10 ms), the structure's page 6 ms. Before the search table, on the same runs:
+'commune' 41-51 ms, 'mairie' in 'orleans' 30 ms.
 """
 
 import csv
