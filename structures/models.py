@@ -1,10 +1,10 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chorus.workflow import HistoriqueStatut
-from structures.cles import CHAMPS_CLES, cles_de
+from structures.cles import CHAMPS_DE_L_ENTREE, CHAMPS_SOURCES_DE_L_ENTREE, valeurs_de_l_entree
 from structures.enums import (
     CategorieStructure,
     PresenceMoa,
@@ -97,10 +97,6 @@ class Structure(models.Model):
         related_name="remplace",
     )
     cree_le = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
-    # Search keys of the directory (structures/cles.py), kept by save() and the import.
-    cle_raison_sociale = models.CharField(max_length=200, blank=True, editable=False)
-    cle_ville = models.CharField(max_length=100, blank=True, editable=False)
-    cle_identifiant = models.CharField(max_length=80, blank=True, editable=False)
 
     objects = StructureQuerySet.as_manager()
 
@@ -113,9 +109,9 @@ class Structure(models.Model):
                 fields=["type_identifiant", "identifiant"], name="structure_identifiant_unique"
             )
         ]
-        # The public directory (structures/annuaire/recherche.py) sorts and filters public
-        # structures only; on PostgreSQL, migration 0004 adds trigram indexes on the stored
-        # search keys.
+        # The public directory (structures/annuaire/recherche.py) browses public structures
+        # in these orders when no « contains » criterion is given; « contains » searches go
+        # through the search table (EntreeAnnuaire).
         indexes = [
             models.Index(
                 fields=["raison_sociale", "id"],
@@ -144,20 +140,74 @@ class Structure(models.Model):
         return f"{self.raison_sociale} ({self.identifiant})"
 
     def save(self, *args, update_fields=None, **kwargs):
-        cles = cles_de({source: getattr(self, source) for source in CHAMPS_CLES.values()})
-        for cle, valeur in cles.items():
-            setattr(self, cle, valeur)
-        if update_fields is not None:
-            sources = set(update_fields)
-            update_fields = [
-                *update_fields,
-                *(cle for cle, source in CHAMPS_CLES.items() if source in sources),
-            ]
-        super().save(*args, update_fields=update_fields, **kwargs)
+        nouvelle = self._state.adding
+        with transaction.atomic(savepoint=False):
+            super().save(*args, update_fields=update_fields, **kwargs)
+            if update_fields is None or not CHAMPS_SOURCES_DE_L_ENTREE.isdisjoint(update_fields):
+                self._tenir_l_annuaire_a_jour(nouvelle)
+
+    def _tenir_l_annuaire_a_jour(self, nouvelle: bool) -> None:
+        """A public structure has its row in the directory's search table, with its current
+        keys; any other has none (one statement, none for a new private structure)."""
+        if self.est_publique:
+            EntreeAnnuaire.enregistrer(
+                [EntreeAnnuaire.pour(self.pk, {c: getattr(self, c) for c in CHAMPS_DE_L_ENTREE})],
+                using=self._state.db,
+            )
+        elif not nouvelle:
+            EntreeAnnuaire.objects.using(self._state.db).filter(structure_id=self.pk).delete()
 
     @property
     def est_publique(self) -> bool:
         return self.categorie == CategorieStructure.PUBLIQUE
+
+
+class EntreeAnnuaire(models.Model):
+    """A public structure's row in the search table of the public directory: its search keys
+    (structures/cles.py), postal code and status, nothing else.
+
+    « Contains » searches (structures/annuaire/recherche.py) find and sort their matches here:
+    a row is a few dozen bytes instead of a structure's few hundred, so reading and sorting
+    20,000 matches costs a third. On PostgreSQL (migration 0005) one trigram GIN index covers
+    the three keys, and the keys are compared byte by byte (COLLATE "C": alphabetical order,
+    word by word, for upper-case keys without accents; a later AlterField of a key must keep
+    it). No btree indexes the keys, on purpose: with one, PostgreSQL may walk it in order and
+    filter, and when the matches sit far along that order (names starting with « Syndicat »)
+    it reads most of the table to fill one page.
+
+    Kept in step by `Structure.save()` and by the import, which writes structures in bulk
+    (structures/annuaire/import_csv/ecriture.py). A `QuerySet.update()` of the fields in
+    `CHAMPS_SOURCES_DE_L_ENTREE` bypasses it: change structures with `save()`, or rebuild the
+    table afterwards (`manage.py reconstruire_annuaire`).
+    """
+
+    structure = models.OneToOneField(
+        Structure, on_delete=models.CASCADE, primary_key=True, related_name="entree_annuaire"
+    )
+    cle_raison_sociale = models.CharField(max_length=200)
+    cle_ville = models.CharField(max_length=100, blank=True)
+    cle_identifiant = models.CharField(max_length=80)
+    code_postal = models.CharField(max_length=10, blank=True)
+    statut = models.CharField(max_length=10, choices=StatutStructure.choices)
+
+    def __str__(self):
+        return self.cle_raison_sociale
+
+    @classmethod
+    def pour(cls, structure_id: int, valeurs: dict) -> "EntreeAnnuaire":
+        """The row of a structure from its field values (`CHAMPS_DE_L_ENTREE`)."""
+        return cls(structure_id=structure_id, **valeurs_de_l_entree(valeurs))
+
+    @classmethod
+    def enregistrer(cls, entrees: list["EntreeAnnuaire"], using: str | None = None) -> None:
+        """Creates the rows, or replaces those that exist: one statement per 2,000 rows."""
+        cls.objects.using(using).bulk_create(
+            entrees,
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["structure"],
+            update_fields=[f.name for f in cls._meta.concrete_fields if not f.primary_key],
+        )
 
 
 class Service(models.Model):

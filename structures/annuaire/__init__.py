@@ -2,12 +2,14 @@
 
 - `recherche`: the search (`RechercheAnnuaireForm`, `structures_de_l_annuaire`,
   `PaginateurPlafonne`, the sorts) and the helpers of a structure's detail page.
-- `import_csv`: the CSV import (`annuaire_importer`, behind `manage.py import_annuaire`).
+- `import_csv`: the CSV import (`annuaire_importer`, behind `manage.py import_annuaire`), a
+  package of one module per step.
 
 The names callers use are re-exported here, so `from structures import annuaire` then
 `annuaire.X` keeps working. These are copies of the submodules' bindings: a test that
 replaces a value or a function (`monkeypatch.setattr`) must patch the submodule that reads
-it, e.g. `annuaire.recherche.PLAFOND_DES_RESULTATS` or `annuaire.import_csv._ecrire_paquet`.
+it, e.g. `annuaire.recherche.PLAFOND_DES_RESULTATS` or
+`annuaire.import_csv.ecriture._ecrire_paquet`.
 """
 
 from structures.annuaire.import_csv import (

@@ -3,8 +3,15 @@
 Search (`RechercheAnnuaireForm`, `structures_de_l_annuaire`): only PUBLIQUE structures,
 by identifier (at least 3 characters, any part of it), raison sociale and city (any part,
 upper/lower case, accents, hyphens and apostrophes ignored), postal code (its beginning) and
-status. "Any part" searches compare stored search keys (structures/cles.py), which trigram
-indexes answer on PostgreSQL (migration 0004); tests check that the indexes are usable.
+status. Two ways to answer, both read by `PaginateurPlafonne` (counted up to a cap, then one
+page at a time):
+
+- browsing (no « any part » criterion): the structures table, walked in the chosen order
+  along its btree indexes (migration 0003), so a page costs its 20 rows;
+- « any part »: the directory's search table (`EntreeAnnuaire`: search keys, postal code,
+  status), where a trigram index (migration 0005) finds the matches and PostgreSQL sorts
+  them on the keys; then only the page's structures are read. Tests check that the indexes
+  are usable.
 
 Detail page (`services_de_l_annuaire`, `parametres_pour_le_fournisseur`,
 `consigne_de_facturation`): what a supplier reads on a structure before invoicing it.
@@ -51,13 +58,13 @@ def tri_valide(valeur: str) -> str:
     return valeur if valeur.lstrip("-") in TRIS else TRI_PAR_DEFAUT
 
 
-# With a "contains" criterion, the name sort uses the stored key, which no btree indexes:
-# PostgreSQL then finds the matches through the trigram index and sorts them, instead of
-# walking the name btree and filtering row by row, which costs tens of thousands of rows for
-# a common word (bench/annuaire.py on 100,000 structures: 67 → 41 ms of query for
-# "commune", 132 → 26 ms for "mairie" in "orleans"). Same alphabetical order, accents
-# ignored. The city sort keeps its btree: walking it measured faster.
-TRI_SUR_LES_CLES = {"raison_sociale": "cle_raison_sociale"}
+# With an « any part » criterion, the same sorts on the search table's keys: same
+# alphabetical order, accents ignored.
+TRI_SUR_LES_CLES = {
+    "raison_sociale": "cle_raison_sociale",
+    "identifiant": "cle_identifiant",
+    "ville": "cle_ville",
+}
 
 
 def ordre_de_tri(tri: str, *, sur_les_cles: bool = False) -> list[str]:
@@ -66,6 +73,18 @@ def ordre_de_tri(tri: str, *, sur_les_cles: bool = False) -> list[str]:
     if sur_les_cles:
         champs = [TRI_SUR_LES_CLES.get(c, c) for c in champs]
     return [f"-{c}" if descendant else c for c in champs]
+
+
+# What the result list shows of a structure.
+CHAMPS_AFFICHES = (
+    "pk",
+    "identifiant",
+    "type_identifiant",
+    "raison_sociale",
+    "code_postal",
+    "ville",
+    "statut",
+)
 
 
 class RechercheAnnuaireForm(FormulaireDsfr):
@@ -129,37 +148,108 @@ def structures_de_l_annuaire(
     ville: str = "",
     statut: str = "",
     tri: str = TRI_PAR_DEFAUT,
-) -> QuerySet:
+) -> ResultatsAnnuaire:
     """The public structures matching the cleaned criteria of `RechercheAnnuaireForm`."""
-    from structures.models import Structure
+    from structures.models import EntreeAnnuaire, Structure
 
-    structures = Structure.objects.publiques()
-    if identifiant:
-        structures = structures.filter(cle_identifiant__contains=cle_de_recherche(identifiant))
-    if raison_sociale:
-        structures = structures.filter(cle_raison_sociale__contains=raison_sociale)
-    if ville:
-        structures = structures.filter(cle_ville__contains=ville)
-    if code_postal:
-        structures = structures.filter(code_postal__startswith=code_postal)
-    if statut:
-        structures = structures.filter(statut=statut)
-    contient = bool(identifiant or raison_sociale or ville)
-    return structures.order_by(*ordre_de_tri(tri_valide(tri), sur_les_cles=contient)).only(
-        "pk", "identifiant", "type_identifiant", "raison_sociale", "code_postal", "ville", "statut"
+    cles = {
+        "cle_identifiant__contains": cle_de_recherche(identifiant),
+        "cle_raison_sociale__contains": raison_sociale,
+        "cle_ville__contains": ville,
+    }
+    cles = {condition: valeur for condition, valeur in cles.items() if valeur}
+    autres = {"code_postal__startswith": code_postal, "statut": statut}
+    autres = {condition: valeur for condition, valeur in autres.items() if valeur}
+    tri = tri_valide(tri)
+    if not cles:
+        return ParcoursDesStructures(
+            Structure.objects.publiques().filter(**autres), ordre_de_tri(tri)
+        )
+    return RechercheSurLesCles(
+        EntreeAnnuaire.objects.filter(**cles, **autres), ordre_de_tri(tri, sur_les_cles=True)
     )
+
+
+class ResultatsAnnuaire:
+    """What a search found, as `PaginateurPlafonne` reads it: `compter()`, then a slice of
+    the chosen order (a list of structures with the fields of `CHAMPS_AFFICHES`)."""
+
+    ordered = True  # what Paginator checks before slicing
+
+    def __init__(self, lignes: QuerySet, ordre: list[str]):
+        self.lignes = lignes
+        self.ordre = ordre
+
+    def compter(self, limite: int) -> int:
+        """How many, counting no further than `limite`. Without the order: PostgreSQL then
+        stops at the first `limite` matches instead of finding and sorting them all."""
+        return self.lignes.order_by()[:limite].count()
+
+    def __getitem__(self, tranche: slice) -> list:
+        raise NotImplementedError
+
+
+class ParcoursDesStructures(ResultatsAnnuaire):
+    """Public structures filtered on postal code and status only, read in order along the
+    structures table's btree indexes: a page costs its own rows."""
+
+    def __getitem__(self, tranche: slice) -> list:
+        return list(self.lignes.order_by(*self.ordre).only(*CHAMPS_AFFICHES)[tranche])
+
+
+class RechercheSurLesCles(ResultatsAnnuaire):
+    """An « any part » search, answered by the search table (`EntreeAnnuaire`), whose narrow
+    rows cost a third of the structures' to read and sort.
+
+    Counting reads the matches' sort keys, at most `limite` of them, in no order (PostgreSQL
+    takes them from the trigram index, or reads the narrow table until it has enough: at
+    worst one pass over it). When there are fewer, they are all the matches: the page is cut
+    from them sorted here, and one scan answered both count and page (keys compare byte by
+    byte in the database, as Python compares strings). Beyond, PostgreSQL sorts the matches
+    and one query reads the page's structures (`pk IN (the page of the sorted matches)`).
+    Either way every match is read: no btree lets PostgreSQL walk the keys in order (see
+    `EntreeAnnuaire`), so the cost follows the number of matches, never where they sit in
+    the alphabet."""
+
+    _toutes: list | None = None  # every match's (keys…, pk), once counted below the limit
+
+    def compter(self, limite: int) -> int:
+        champs = [champ.lstrip("-") for champ in self.ordre]
+        trouvees = list(self.lignes.order_by().values_list(*champs)[:limite])
+        if len(trouvees) < limite:
+            self._toutes = trouvees
+        return len(trouvees)
+
+    def __getitem__(self, tranche: slice) -> list:
+        from structures.models import Structure
+
+        if self._toutes is not None:
+            descendant = self.ordre[0].startswith("-")
+            ids = [ligne[-1] for ligne in sorted(self._toutes, reverse=descendant)][tranche]
+            structures = Structure.objects.only(*CHAMPS_AFFICHES).in_bulk(ids)
+            return [structures[pk] for pk in ids]
+        page = self.lignes.order_by(*self.ordre).values("pk")[tranche]
+        return list(
+            Structure.objects.filter(pk__in=page)
+            .order_by(*(_par_l_entree(champ) for champ in self.ordre))
+            .only(*CHAMPS_AFFICHES)
+        )
+
+
+def _par_l_entree(champ: str) -> str:
+    """A sort of the search table, for structures: `-cle_ville` → `-entree_annuaire__cle_ville`."""
+    signe, nom = ("-", champ[1:]) if champ.startswith("-") else ("", champ)
+    return champ if nom == "pk" else f"{signe}entree_annuaire__{nom}"
 
 
 class PaginateurPlafonne(Paginator):
     """Counts at most `PLAFOND_DES_RESULTATS` + 1 rows, so that a vague search costs no more
     than a precise one; only the first `PLAFOND_DES_RESULTATS` (in the chosen order) can be
-    browsed, and the page says so."""
+    browsed, and the page says so. `object_list`: a `ResultatsAnnuaire`."""
 
     @cached_property
     def _nombre_reel(self) -> int:
-        # Without the order: PostgreSQL then stops at the first matches of an index instead
-        # of walking the sort index (measured: 64 ms → 5 ms for a word in 20 % of names).
-        return self.object_list.order_by()[: PLAFOND_DES_RESULTATS + 1].count()
+        return self.object_list.compter(PLAFOND_DES_RESULTATS + 1)
 
     @cached_property
     def count(self) -> int:

@@ -1,12 +1,15 @@
 """The public directory: what a visitor finds, and what a supplier reads on a structure."""
 
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
 from structures import annuaire
+from structures.models import EntreeAnnuaire, Structure
 from tests.habilitations.factories import UtilisateurFactory
 from tests.structures.factories import ServiceFactory, StructureFactory
 
@@ -197,6 +200,75 @@ def test_tri_par_raison_sociale_identifiant_et_ville(client):
     ]
 
 
+def test_une_recherche_par_partie_du_nom_trie_sans_tenir_compte_des_accents(client):
+    publique(raison_sociale="Mairie B", ville="Évreux", identifiant="21270229200011")
+    publique(raison_sociale="Mairie A", ville="Fontaine", identifiant="21210001200013")
+    publique(raison_sociale="Mairie C", ville="Dijon", identifiant="21380169400011")
+    publique(raison_sociale="Préfecture", ville="Amiens")
+    assert _resultats(_chercher(client, raison_sociale="mairie")) == [
+        "Mairie A",
+        "Mairie B",
+        "Mairie C",
+    ]
+    assert _resultats(_chercher(client, raison_sociale="mairie", tri="ville")) == [
+        "Mairie C",  # Dijon
+        "Mairie B",  # Évreux
+        "Mairie A",  # Fontaine
+    ]
+    assert _resultats(_chercher(client, raison_sociale="mairie", tri="-ville")) == [
+        "Mairie A",
+        "Mairie B",
+        "Mairie C",
+    ]
+    assert _resultats(_chercher(client, raison_sociale="mairie", tri="-identifiant")) == [
+        "Mairie C",
+        "Mairie B",
+        "Mairie A",
+    ]
+
+
+def test_les_noms_se_classent_mot_a_mot(client):
+    publique(raison_sociale="Mairie de Dijon")
+    publique(raison_sociale="Mairie d'Évry")
+    publique(raison_sociale="Mairie d’Alès")
+    assert _resultats(_chercher(client, raison_sociale="mairie d")) == [
+        "Mairie d’Alès",
+        "Mairie d'Évry",
+        "Mairie de Dijon",
+    ]
+
+
+def test_le_classement_ne_depend_pas_du_nombre_de_resultats(client, monkeypatch):
+    """Up to the cap, the page is cut from the matches sorted by the portal; beyond it,
+    sorted by the database. Both must give the same order."""
+    noms = [
+        "Mairie d'Évry",
+        "Mairie de Dijon",
+        "MAIRIE DE DIJON",
+        "Mairie d’Alès",
+        "Mairie 10",
+        "Mairie 2",
+        "Mairie-Annexe",
+        "Mairie Œuvre",
+    ]
+    villes = ["Évry", "Dijon", "Alès", "Château-Thierry"]
+    for i, nom in enumerate(noms):
+        publique(raison_sociale=nom, ville=villes[i % len(villes)])
+    tris = ["raison_sociale", "-raison_sociale", "ville", "-ville", "identifiant", "-identifiant"]
+
+    def classement(tri):
+        page = _chercher(client, raison_sociale="mairie", tri=tri).context["page_obj"]
+        return page.paginator.depasse_le_plafond, [s.pk for s in page]
+
+    sous_le_plafond = {tri: classement(tri) for tri in tris}
+    monkeypatch.setattr(annuaire.recherche, "PLAFOND_DES_RESULTATS", len(noms) - 1)
+    for tri in tris:
+        depasse, au_dela = classement(tri)
+        assert depasse
+        assert not sous_le_plafond[tri][0]
+        assert au_dela == sous_le_plafond[tri][1][: len(noms) - 1], tri
+
+
 def test_les_en_tetes_de_colonnes_trient_puis_inversent(client):
     publique(raison_sociale="Alpha")
     contenu = _chercher(client, ville="", tri="ville").content.decode()
@@ -344,7 +416,11 @@ def test_la_fiche_refuse_les_autres_methodes(client):
     assert client.post(_detail(publique())).status_code == 405
 
 
-# --- the search key and its indexes ----------------------------------------------------------
+# --- the search table: kept in step with the structures, and its indexes ---------------------
+
+
+def _entree(structure):
+    return EntreeAnnuaire.objects.get(structure=structure)
 
 
 @pytest.mark.parametrize(
@@ -358,45 +434,115 @@ def test_la_fiche_refuse_les_autres_methodes(client):
 def test_la_cle_de_recherche_est_stockee_et_suit_chaque_modification(saisie, cle):
     assert annuaire.cle_de_recherche(saisie) == cle
     structure = publique(raison_sociale=saisie.strip(), ville="Paris")
-    structure.refresh_from_db()
-    assert structure.cle_raison_sociale == cle
-    # A save limited to some fields keeps the keys of those fields in step.
+    assert _entree(structure).cle_raison_sociale == cle
+    # A save limited to some fields keeps the row in step with those fields.
     structure.ville = "Saint-Étienne"
     structure.save(update_fields=["ville"])
-    structure.refresh_from_db()
-    assert structure.cle_ville == "SAINT ETIENNE"
-    assert annuaire.structures_de_l_annuaire(ville="SAINT ETIENNE").get() == structure
+    assert _entree(structure).cle_ville == "SAINT ETIENNE"
+    assert annuaire.structures_de_l_annuaire(ville="SAINT ETIENNE")[0:20] == [structure]
 
 
-def test_l_import_tient_les_cles_a_jour(tmp_path):
-    """Created and modified rows of the import carry their keys (it bypasses save())."""
-    from structures.models import Structure
+def test_une_structure_modifiee_se_trouve_par_ses_nouvelles_valeurs(client):
+    structure = publique(raison_sociale="Mairie de Lyon", code_postal="69001")
+    structure.raison_sociale = "Mairie de Caen"
+    structure.code_postal = "14000"
+    structure.save()
+    assert _resultats(_chercher(client, raison_sociale="lyon")) == []
+    assert _resultats(_chercher(client, raison_sociale="caen", code_postal="14")) == [
+        "Mairie de Caen"
+    ]
+    structure.statut = "INACTIVE"
+    structure.save(update_fields=["statut"])
+    assert _resultats(_chercher(client, raison_sociale="caen", statut="ACTIVE")) == []
+    assert _resultats(_chercher(client, raison_sociale="caen", statut="INACTIVE")) == [
+        "Mairie de Caen"
+    ]
+
+
+def test_seules_les_structures_publiques_sont_dans_la_table_de_recherche(client):
+    structure = StructureFactory(raison_sociale="Régie des eaux")
+    assert not EntreeAnnuaire.objects.exists()
+    structure.categorie = "PUBLIQUE"
+    structure.save()
+    assert _resultats(_chercher(client, raison_sociale="regie")) == ["Régie des eaux"]
+    structure.categorie = "PRIVEE"
+    structure.save(update_fields=["categorie"])
+    assert not EntreeAnnuaire.objects.exists()
+    assert _resultats(_chercher(client, raison_sociale="regie")) == []
+    publique().delete()
+    assert not EntreeAnnuaire.objects.exists()
+
+
+def test_une_sauvegarde_qui_ne_touche_pas_l_annuaire_ne_l_ecrit_pas(
+    django_assert_num_queries,
+):
+    structure = publique()
+    gestionnaire = UtilisateurFactory()
+    structure.gestionnaire_principal = gestionnaire
+    with django_assert_num_queries(1):
+        structure.save(update_fields=["gestionnaire_principal"])
+    with django_assert_num_queries(1):  # a new private structure has no row to remove
+        StructureFactory()
+
+
+def test_l_import_tient_la_table_de_recherche_a_jour(client):
+    """The import writes in bulk, without save(): created and modified structures carry
+    their row all the same, and a second run of the same file rewrites nothing."""
     from tests.structures.factories import siret_valide
 
     siret = siret_valide(98765)
-    entete = "identifiant;type_identifiant;raison_sociale;ville;code_postal\n"
-    annuaire.annuaire_importer(contenu=f"{entete}{siret};SIRET;Mairie d'Évry;Évry;91000\n".encode())
-    creee = Structure.objects.get(identifiant=siret)
-    assert (creee.cle_raison_sociale, creee.cle_ville) == ("MAIRIE D EVRY", "EVRY")
+    entete = "identifiant;type_identifiant;raison_sociale;ville;code_postal;statut\n"
     annuaire.annuaire_importer(
-        contenu=f"{entete}{siret};SIRET;Mairie d'Évry-Courcouronnes;Évry;91000\n".encode()
+        contenu=f"{entete}{siret};SIRET;Mairie d'Évry;Évry;91000;ACTIVE\n".encode()
     )
-    creee.refresh_from_db()
-    assert creee.cle_raison_sociale == "MAIRIE D EVRY COURCOURONNES"
+    creee = Structure.objects.get(identifiant=siret)
+    assert (_entree(creee).cle_raison_sociale, _entree(creee).cle_ville) == (
+        "MAIRIE D EVRY",
+        "EVRY",
+    )
+    modifie = f"{entete}{siret};SIRET;Mairie d'Évry-Courcouronnes;Évry;91080;INACTIVE\n"
+    annuaire.annuaire_importer(contenu=modifie.encode())
+    entree = _entree(creee)
+    assert (entree.cle_raison_sociale, entree.code_postal, entree.statut) == (
+        "MAIRIE D EVRY COURCOURONNES",
+        "91080",
+        "INACTIVE",
+    )
+    assert _resultats(_chercher(client, raison_sociale="courcouronnes", statut="INACTIVE")) == [
+        "Mairie d'Évry-Courcouronnes"
+    ]
+    rapport = annuaire.annuaire_importer(contenu=modifie.encode())
+    assert rapport.structures_inchangees == 1
+    assert EntreeAnnuaire.objects.count() == 1
+
+
+def test_la_table_de_recherche_se_reconstruit_apres_des_modifications_hors_du_portail(client):
+    lyon = publique(raison_sociale="Mairie de Lyon")
+    caen = publique(raison_sociale="Mairie de Caen")
+    StructureFactory(raison_sociale="Mairie privée")
+    # Bypass save(), as SQL or a restore would.
+    Structure.objects.filter(pk=lyon.pk).update(raison_sociale="Mairie de Dijon")
+    Structure.objects.filter(pk=caen.pk).update(categorie="PRIVEE")
+    assert _resultats(_chercher(client, raison_sociale="dijon")) == []
+    sortie = io.StringIO()
+    call_command("reconstruire_annuaire", stdout=sortie)
+    assert "reconstruite : 1 structure publique." in sortie.getvalue()
+    assert _resultats(_chercher(client, raison_sociale="dijon")) == ["Mairie de Dijon"]
+    assert _resultats(_chercher(client, raison_sociale="mairie")) == ["Mairie de Dijon"]
 
 
 @pytest.mark.postgres
 @pytest.mark.parametrize(
     ("criteres", "index"),
     [
-        ({"identifiant": "123"}, "structure_cle_id_trgm"),
-        ({"raison_sociale": "MAIRIE"}, "structure_cle_rs_trgm"),
-        ({"ville": "SAINT ETIENNE"}, "structure_cle_ville_trgm"),
+        ({"identifiant": "123"}, "entree_annuaire_cles_trgm"),
+        ({"raison_sociale": "MAIRIE"}, "entree_annuaire_cles_trgm"),
+        ({"ville": "SAINT ETIENNE"}, "entree_annuaire_cles_trgm"),
         ({"code_postal": "69"}, "structure_annuaire_cp"),
     ],
 )
 def test_postgres_la_recherche_utilise_ses_index(criteres, index):
-    """The migration's indexes must index the very columns the search compares.
+    """The migrations' indexes must index the very columns the search compares.
 
     Whether the planner prefers an index depends on the data; what must never break is that
     the index *can* answer the condition. So the other indexes of the directory are dropped
@@ -408,10 +554,25 @@ def test_postgres_la_recherche_utilise_ses_index(criteres, index):
         "structure_annuaire_ville",
         "structure_annuaire_cp",
     } - {index}
-    requete = annuaire.structures_de_l_annuaire(**criteres).order_by()
+    requete = annuaire.structures_de_l_annuaire(**criteres).lignes.order_by()
     with connection.cursor() as curseur:
         curseur.execute("DROP INDEX " + ", ".join(autres))
         curseur.execute("SET LOCAL enable_seqscan = off")
         plan = requete.explain()
     assert re.search(rf"(Index Scan using|Bitmap Index Scan on) {index}\b", plan), plan
     assert "Index Cond" in plan, plan
+
+
+@pytest.mark.postgres
+def test_postgres_la_table_de_recherche_n_a_pas_d_index_ordonne_sur_les_cles():
+    """A sorted index on a key would let PostgreSQL walk it in order and filter, reading most
+    of the table when the matches sit far along the alphabet (« syndicat »); without one,
+    a search costs the number of its matches (see EntreeAnnuaire). Only the primary key and
+    the trigram index."""
+    with connection.cursor() as curseur:
+        curseur.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = %s",
+            [EntreeAnnuaire._meta.db_table],
+        )
+        index = {nom for (nom,) in curseur.fetchall()}
+    assert index == {"structures_entreeannuaire_pkey", "entree_annuaire_cles_trgm"}

@@ -349,7 +349,7 @@ def test_un_refus_de_la_base_ne_touche_que_sa_structure(tmp_path, monkeypatch):
             raise IntegrityError("doublon simulé")
         return resultat
 
-    monkeypatch.setattr(annuaire.import_csv, "_ecrire_paquet", ecrire_sauf_b)
+    monkeypatch.setattr(annuaire.import_csv.ecriture, "_ecrire_paquet", ecrire_sauf_b)
     sortie = importer(
         fichier(
             tmp_path,
