@@ -216,6 +216,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DOCUMENT_TAILLE_MAX = env.int("DOCUMENT_TAILLE_MAX", default=10 * 1024 * 1024)
 DOCUMENTS_TAILLE_TOTALE_MAX = env.int("DOCUMENTS_TAILLE_TOTALE_MAX", default=120 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A typed invoice may have up to 10,000 lines of 7 fields (domain §5); the 5 Mo body limit
+# above still bounds what a request may cost.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 100_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- E-mail ----------------------------------------------------------------------------------
