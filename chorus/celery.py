@@ -16,4 +16,9 @@ app.conf.beat_schedule = {
         "task": "chorus.tasks.relancer_emails_en_attente",
         "schedule": 300.0,
     },
+    # Renders invoices and certificates whose task was lost (worker crash, broker down).
+    "factures-relancer-rendus": {
+        "task": "factures.tasks.relancer_rendus_en_attente",
+        "schedule": 600.0,
+    },
 }

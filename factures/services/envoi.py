@@ -20,17 +20,20 @@ from django.utils import timezone
 from factures.circuits import circuit_de
 from factures.enums import ActionFacture as A
 from factures.models import Facture
-from factures.services import verifications
+from factures.services import rendu, verifications
 from factures.services.saisie import exiger_fournisseur
 
 CONTRAINTE_DOUBLON = "facture_numero_unique_par_fournisseur_et_annee"
 
 
-def _apres_envoi(facture_id: int) -> None:
-    """Enqueues the work that follows a sending (each task is idempotent)."""
-    from factures import tasks
+def _planifier_la_suite(facture: Facture) -> None:
+    """After commit: routing, then the certificat de dépôt and the rendering (each task is
+    idempotent; a beat task re-enqueues renderings lost with a worker)."""
+    from factures import tasks  # tasks import the services
 
-    tasks.apres_envoi(facture_id)
+    facture_id = facture.pk
+    transaction.on_commit(lambda: tasks.acheminer_facture.delay(facture_id))
+    rendu.facture_planifier_rendu(facture=facture)
 
 
 @transaction.atomic
@@ -65,5 +68,5 @@ def facture_envoyer(*, facture: Facture, acting_user) -> Facture:
             else verifications.message_numero()
         )
         raise ValidationError({"numero": [message]}) from None
-    transaction.on_commit(lambda: _apres_envoi(facture.pk))
+    _planifier_la_suite(facture)
     return facture
