@@ -191,7 +191,7 @@ def test_une_anomalie_s_affiche_a_cote_de_son_champ(
     regles = {a.regle for a in rubriques["montant_ttc"].anomalies}
     assert regles & {a.regle for a in bloquantes.filter(terme="BT-112")}
     contenu = page.content.decode()
-    ligne_ttc = contenu[contenu.index('id="donnee-montant_ttc"') :].split("</tr>")[0]
+    ligne_ttc = contenu[contenu.index('id="donnee-montant_ttc"') :].split("</dd>")[0]
     assert "BT-112" in ligne_ttc and "Erreur bloquante" in ligne_ttc
     # It cannot be sent.
     client.post(reverse("factures:emises_envoyer", args=[facture.pk]))
