@@ -52,7 +52,13 @@ def _terminer(facture: Facture, etat: str, constats: list[Constat]) -> bool:
 def facture_controler(*, facture: Facture) -> int | None:
     """Runs the checks of the deposited file; returns the number of findings (None when the
     checks were already over, or could not run)."""
-    if facture.etat_controle != EtatControle.EN_COURS or facture.document_original_id is None:
+    # Re-read: the task may run twice (or after the deposit's own eager run).
+    facture = (
+        Facture.objects.select_related("document_original")
+        .filter(pk=facture.pk, etat_controle=EtatControle.EN_COURS)
+        .first()
+    )
+    if facture is None or facture.document_original_id is None:
         return None
     with facture.document_original.fichier.open("rb") as fichier:
         data = fichier.read()

@@ -46,20 +46,22 @@ def identifiants_de(lue: FactureLue, partie: str) -> list[IdentifiantLu]:
     return sorted(valables, key=lambda i: _ORDRE.get(i.terme, 3))
 
 
-def _condition(identifiant: IdentifiantLu) -> Q:
+def _conditions(identifiant: IdentifiantLu) -> list[Q]:
+    """How a structure may carry this identifier, the indexed way first."""
     valeur = compacter_identifiant(identifiant.valeur)
-    condition = Q(identifiant=valeur)
+    conditions = [Q(identifiant=valeur)]
     if identifiant.terme in _TVA or identifiant.schema == "VA":
-        condition |= Q(tva_intracommunautaire__iexact=valeur)
-    return condition
+        conditions.append(Q(tva_intracommunautaire__iexact=valeur))
+    return conditions
 
 
 def structure_designee(identifiants: list[IdentifiantLu], parmi) -> Structure | None:
     """The first structure of `parmi` one of the identifiers names without ambiguity."""
     for identifiant in identifiants:
-        trouvees = list(parmi.filter(_condition(identifiant))[:2])
-        if len(trouvees) == 1:
-            return trouvees[0]
+        for condition in _conditions(identifiant):
+            trouvees = list(parmi.filter(condition)[:2])
+            if len(trouvees) == 1:
+                return trouvees[0]
     return None
 
 

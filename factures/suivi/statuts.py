@@ -17,7 +17,14 @@ from factures.models import FactureHistorique
 
 CHAMP = "statut_fournisseur"
 
-MASQUEE = Q(statut=S.MISE_EN_PAIEMENT, destinataire__mise_en_paiement_non_remontee=True)
+
+def _masquee() -> Q:
+    # A subquery rather than a join: PostgreSQL hashes the few recipients that hide the
+    # status once, and a list need not join every invoice to its recipient before sorting.
+    from structures.models import Structure
+
+    cachottiers = Structure.objects.filter(mise_en_paiement_non_remontee=True).values("pk")
+    return Q(statut=S.MISE_EN_PAIEMENT, destinataire_id__in=cachottiers)
 
 
 def _statut_precedent():
@@ -34,7 +41,7 @@ def avec_statut_fournisseur(qs: QuerySet) -> QuerySet:
         **{
             CHAMP: Case(
                 When(
-                    MASQUEE,
+                    _masquee(),
                     then=Coalesce(_statut_precedent(), Value(S.MISE_A_DISPOSITION.value)),
                 ),
                 default=F("statut"),
