@@ -32,6 +32,7 @@ from factures.enums import (
     Cadre,
     EtatControle,
     ModeDepot,
+    ModePaiement,
     Severite,
     StatutFacture,
     TypeFacture,
@@ -255,6 +256,25 @@ def verifier_donnees(facture: Facture, *, nombre_de_lignes: int) -> list[Manque]
         )
     if facture.montant_remise_globale_ttc and not facture.motif_remise_globale:
         manques.append(Manque("motif_remise_globale", _("Indiquez le motif de la remise globale.")))
+    if facture.mode_depot == ModeDepot.SAISIE_PORTAIL:
+        # What the Factur-X of a typed invoice needs (EN 16931 BR-61, the discount's base).
+        if not 0 <= facture.montant_remise_globale_ttc <= max(facture.montant_ttc, 0):
+            manques.append(
+                Manque(
+                    "montant_remise_globale_ttc",
+                    _("La remise globale est comprise entre zéro et le montant TTC."),
+                )
+            )
+        if facture.mode_paiement == ModePaiement.VIREMENT and not facture.coordonnee_bancaire_id:
+            manques.append(
+                Manque(
+                    "coordonnee_bancaire",
+                    _(
+                        "Un paiement par virement demande vos coordonnées bancaires : "
+                        "choisissez-les (elles se gèrent dans l'espace Organisation)."
+                    ),
+                )
+            )
     if facture.mode_depot == ModeDepot.SAISIE_PORTAIL and nombre_de_lignes == 0:
         manques.append(Manque("__all__", _("Saisissez au moins une ligne de facture.")))
     if nombre_de_lignes > LIGNES_MAX:

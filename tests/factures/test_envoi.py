@@ -226,3 +226,24 @@ def test_deux_envois_simultanes_du_meme_numero_un_seul_passe(fournisseur, gp, co
     perdante = Facture.objects.get(numero="COURSE-1", statut=S.BROUILLON)
     assert perdante.historique.count() == 0 and perdante.deposee_le is None
     assert Decimal(perdante.montant_ttc) == Decimal("1200.00")
+
+
+def test_un_virement_demande_des_coordonnees_bancaires(client_gp, brouillon):
+    from tests.structures.factories_gestion import CoordonneeBancaireFactory
+
+    Facture.objects.filter(pk=brouillon.pk).update(mode_paiement="VIREMENT")
+    page = client_gp.get(url("emises_envoyer", brouillon)).content.decode()
+    assert "Un paiement par virement demande vos coordonnées bancaires" in page
+    coordonnee = CoordonneeBancaireFactory(structure=brouillon.fournisseur)
+    Facture.objects.filter(pk=brouillon.pk).update(coordonnee_bancaire=coordonnee)
+    client_gp.post(url("emises_envoyer", brouillon))
+    brouillon.refresh_from_db()
+    assert brouillon.statut == S.DEPOSEE
+
+
+def test_une_remise_plus_grande_que_le_ttc_est_refusee(client_gp, brouillon):
+    Facture.objects.filter(pk=brouillon.pk).update(
+        montant_remise_globale_ttc=Decimal("5000"), motif_remise_globale="Geste"
+    )
+    page = client_gp.get(url("emises_envoyer", brouillon)).content.decode()
+    assert "La remise globale est comprise entre zéro et le montant TTC." in page
