@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from factures.enums import A_VALIDER, CADRES_ORDINAIRES, STATUTS_FINAUX, Cadre, StatutFacture
 from factures.enums import StatutFacture as S
+from factures.forms.widgets import SelectLeger
 from factures.suivi import statuts
 from factures.suivi.espace import Cellule, Colonne, Espace, Rubrique
 from factures.suivi.filtres import TOUS, FiltreFactures, texte_structure
@@ -199,7 +200,7 @@ RUBRIQUES = (
 
 class FiltreFacturesEmises(FiltreFactures):
     fournisseur = django_filters.ModelChoiceFilter(
-        label=_("Structure"), queryset=None, empty_label=TOUS
+        label=_("Structure"), queryset=None, empty_label=TOUS, widget=SelectLeger
     )
     destinataire = django_filters.CharFilter(
         label=_("Destinataire"),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from chorus.forms import FormulaireDsfr
 from factures.enums import CADRES_ORDINAIRES, FormatFacture, ModeDepot, TypeFacture
 from factures.forms.champs import ChampDecimal
+from factures.forms.widgets import SelectLeger
 from factures.suivi.espace import Espace
 
 TOUS = _("Tous")
@@ -74,12 +75,13 @@ class FiltreFactures(django_filters.FilterSet):
         label=_("Numéro de facture"), lookup_expr="icontains", max_length=20
     )
     rubrique = django_filters.ChoiceFilter(
-        label=_("À traiter"), method="filtrer_rubrique", empty_label=TOUS
+        widget=SelectLeger, label=_("À traiter"), method="filtrer_rubrique", empty_label=TOUS
     )
     statut = django_filters.ChoiceFilter(
-        label=_("Statut"), method="filtrer_statut", empty_label=TOUS
+        widget=SelectLeger, label=_("Statut"), method="filtrer_statut", empty_label=TOUS
     )
     cadre = django_filters.ChoiceFilter(
+        widget=SelectLeger,
         label=_("Cadre de facturation"),
         choices=[(c.value, c.label) for c in CADRES_ORDINAIRES],
         empty_label=TOUS,
@@ -89,11 +91,14 @@ class FiltreFactures(django_filters.FilterSet):
     montant_min = filtre_montant(_("Montant TTC minimum"), "montant_ttc", "gte")
     montant_max = filtre_montant(_("Montant TTC maximum"), "montant_ttc", "lte")
     mode_depot = django_filters.ChoiceFilter(
-        label=_("Mode de dépôt"), choices=ModeDepot.choices, empty_label=TOUS
+        widget=SelectLeger, label=_("Mode de dépôt"), choices=ModeDepot.choices, empty_label=TOUS
     )
     # Behind the "+".
     type_facture = django_filters.ChoiceFilter(
-        label=_("Type de facture"), choices=TypeFacture.choices, empty_label=TOUS
+        widget=SelectLeger,
+        label=_("Type de facture"),
+        choices=TypeFacture.choices,
+        empty_label=TOUS,
     )
     numero_engagement = django_filters.CharFilter(
         label=_("Numéro d'engagement"), lookup_expr="icontains", max_length=50
@@ -102,7 +107,10 @@ class FiltreFactures(django_filters.FilterSet):
         label=_("Numéro de marché"), lookup_expr="icontains", max_length=50
     )
     format_depot = django_filters.ChoiceFilter(
-        label=_("Format du fichier déposé"), choices=FormatFacture.choices, empty_label=TOUS
+        widget=SelectLeger,
+        label=_("Format du fichier déposé"),
+        choices=FormatFacture.choices,
+        empty_label=TOUS,
     )
     deposee_du = filtre_date(_("Déposée : du"), "deposee_le__date", "gte")
     deposee_au = filtre_date(_("Déposée : au"), "deposee_le__date", "lte")
