@@ -267,14 +267,21 @@ def mesurer_pages(gp, facture) -> list[tuple]:
     resultats = []
     for libelle, url, parametres in pages:
         assert client.get(url, parametres).status_code == 200, url  # warm-up
-        durees = []
+        durees, cpu = [], []
         for _ in range(RUNS):
-            debut = time.perf_counter()
+            debut, debut_cpu = time.perf_counter(), time.process_time()
             reponse = client.get(url, parametres)
             durees.append((time.perf_counter() - debut) * 1000)
+            cpu.append((time.process_time() - debut_cpu) * 1000)
             assert reponse.status_code == 200
         resultats.append(
-            (libelle, statistics.median(durees), p95(durees), "p95 ≤ 100 ms", p95(durees) <= 100)
+            (
+                libelle,
+                statistics.median(durees),
+                p95(durees),
+                f"p95 ≤ 100 ms (web process CPU {statistics.median(cpu):.0f} ms)",
+                p95(durees) <= 100,
+            )
         )
     return resultats
 
