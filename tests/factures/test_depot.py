@@ -388,3 +388,22 @@ def test_deposer_demande_la_modification(client, fournisseur):
     assert client.get(reverse(URL)).status_code == 403
     client.force_login(UtilisateurFactory())
     assert client.get(reverse(URL)).status_code == 404
+
+
+def test_etape_lire_l_envoi_rembobine_le_fichier():
+    envoi = SimpleUploadedFile("f.xml", generer("cii"))
+    data = depot.lire_l_envoi(envoi)
+    assert data == envoi.read()  # rewound: the storage step reads it whole
+
+
+def test_etape_valider_refuse_ce_qu_aucun_brouillon_ne_tiendrait():
+    from django.core.exceptions import ValidationError
+
+    data = _trop_de_lignes()
+    detection = depot.detecter(data, "f.xml")
+    with pytest.raises(ValidationError, match="10001 lignes"):
+        depot.valider(detection, depot.lire(detection, data))
+    data = generer("cii", **{"BT-112": "12345678901234637.00"})
+    detection = depot.detecter(data, "f.xml")
+    with pytest.raises(ValidationError, match="hors des limites"):
+        depot.valider(detection, depot.lire(detection, data))

@@ -294,3 +294,41 @@ def test_un_utilisateur_sans_l_espace_ne_voit_rien(client):
     client.force_login(UtilisateurFactory())
     for nom in ["emises_synthese", "emises_rechercher", "emises_tableau_de_bord"]:
         assert client.get(reverse(f"factures:{nom}")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "nom", ["emises_tableau_de_bord", "emises_archives", "emises_export", "emises_synthese"]
+)
+def test_chaque_liste_fait_autant_de_requetes_pour_3_ou_30_factures(
+    client_gp, fournisseur, django_assert_max_num_queries, nom
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse(f"factures:{nom}")
+
+    def compter():
+        with CaptureQueriesContext(connection) as requetes:
+            response = client_gp.get(url)
+            if hasattr(response, "streaming_content"):
+                b"".join(response.streaming_content)
+        return len(requetes.captured_queries)
+
+    for statut in (S.BROUILLON, S.REJETEE, S.SUSPENDUE):
+        FactureFactory(fournisseur=fournisseur, statut=statut)
+    peu = compter()
+    for statut in (S.BROUILLON, S.REJETEE, S.SUSPENDUE, S.MISE_EN_PAIEMENT):
+        FactureFactory.create_batch(8, fournisseur=fournisseur, statut=statut)
+    assert compter() == peu
+
+
+def test_la_page_d_une_facture_est_sobre_en_requetes(
+    client_gp, fournisseur, django_assert_max_num_queries
+):
+    from tests.factures.factories_emises import facture_avec_documents
+
+    facture = facture_avec_documents(fournisseur=fournisseur)
+    with django_assert_max_num_queries(16):
+        assert (
+            client_gp.get(reverse("factures:emises_detail", args=[facture.pk])).status_code == 200
+        )
