@@ -334,6 +334,9 @@ class LigneForm(forms.Form):
     """One line. A plain form (the lines table renders its inputs itself, see _lignes.html):
     an invoice may have 10,000 of them, each built and cleaned on every post."""
 
+    # What a blank line's inputs show (see _lignes.html and factures_tags.lignes_du_tableau).
+    VALEURS_PAR_DEFAUT = {"unite": "C62", "taux_tva": "20"}
+
     designation = _Texte(label=_("Désignation"), max_length=500)
     reference = _Texte(label=_("Référence"), max_length=100, required=False)
     quantite = _Decimal(label=_("Quantité"), max_digits=19, decimal_places=4)

@@ -112,7 +112,9 @@ def _rangs(formset):
             yield form.prefix, valeurs, form.errors, coche
         return
     initiales = list(formset.initial or [])
-    defauts = {"unite": "C62", "taux_tva": "20"}
+    from factures.forms.saisie import LigneForm
+
+    defauts = LigneForm.VALEURS_PAR_DEFAUT
     for rang in range(len(initiales) + formset.extra):
         initiale = initiales[rang] if rang < len(initiales) else defauts
         valeurs = {nom: _texte(initiale.get(nom)) for nom in noms}
@@ -159,3 +161,13 @@ def lignes_du_tableau(formset):
                 f"{ligne_n} {n} : {details}</p></td></tr>"
             )
     return mark_safe("\n".join(morceaux))
+
+
+@register.filter
+def nombre(valeur) -> str:
+    """A quantity or unit price as written, without trailing zeros: 25,5 · 1 200 · 0,125."""
+    if valeur is None or valeur == "":
+        return ""
+    valeur = Decimal(valeur)
+    decimales = max(0, -valeur.normalize().as_tuple().exponent)
+    return number_format(valeur, decimales, force_grouping=True)

@@ -114,7 +114,10 @@ def test_ajouter_une_ligne_sans_javascript(client_gp, fournisseur):
     response = client_gp.post(url("emises_modifier", facture), donnees)
     assert response.status_code == 200
     assert len(response.context["lignes"].forms) == 2
-    assert 'name="lignes-1-designation"' in response.content.decode()
+    contenu = response.content.decode()
+    assert 'name="lignes-1-designation"' in contenu
+    # The new line is blank, not in error.
+    assert "ligne-en-erreur" not in contenu
 
 
 def test_les_totaux_se_recalculent_en_htmx_sans_enregistrer(client_gp, fournisseur):

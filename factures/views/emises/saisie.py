@@ -27,6 +27,7 @@ from factures.forms.saisie import (
     TAUX_USUELS,
     UNITES,
     EnteteForm,
+    LigneForm,
     LignesFormSet,
     NouvelleFactureForm,
     initial_lignes,
@@ -108,12 +109,17 @@ def _refus_trop_de_lignes(request, facture):
 
 
 def _avec_une_ligne_de_plus(post):
+    """The posted form with one more line, blank but for the defaults its inputs show (unit,
+    rate): unchanged, it is not validated until the user fills it."""
     data = post.copy()
     cle = f"{PREFIXE_LIGNES}-TOTAL_FORMS"
     try:
-        data[cle] = str(int(data.get(cle, "0")) + 1)
+        rang = int(data.get(cle, "0"))
     except ValueError:
-        data[cle] = "1"
+        rang = 0
+    data[cle] = str(rang + 1)
+    for champ, valeur in LigneForm.VALEURS_PAR_DEFAUT.items():
+        data.setdefault(f"{PREFIXE_LIGNES}-{rang}-{champ}", valeur)
     return data
 
 
