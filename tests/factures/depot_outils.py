@@ -1,8 +1,7 @@
 """Helpers of the deposit tests: invoices built by factur-x, Factur-X PDFs, and a directory
 holding the parties of any file."""
 
-import io
-
+from django.core.files.uploadedfile import SimpleUploadedFile
 from facturx import generate_from_binary
 
 from factures.formats.controles import lire
@@ -60,16 +59,9 @@ def inscrire_les_parties(lue: FactureLue, utilisateur) -> tuple[Structure, Struc
     return vendeur, acheteur
 
 
-def fichier_xml(nom: str, data: bytes):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+def fichier_xml(nom: str, data: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(nom, data, content_type="application/xml")
 
 
-def fichier_pdf(nom: str, data: bytes):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+def fichier_pdf(nom: str, data: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(nom, data, content_type="application/pdf")
-
-
-__all__ = ["io"]
