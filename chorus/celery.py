@@ -36,4 +36,9 @@ app.conf.beat_schedule = {
         "task": "sollicitations.tasks.cloturer_sollicitations_sans_suite",
         "schedule": 3600.0,
     },
+    # Checks of deposited files whose task was lost.
+    "factures-relancer-controles": {
+        "task": "factures.tasks.relancer_controles_en_attente",
+        "schedule": 300.0,
+    },
 }

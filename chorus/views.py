@@ -14,9 +14,12 @@ from habilitations.forms import ConnexionForm
 
 NB_EVENEMENTS_RECENTS = 10
 # Spaces whose landing page belongs to an app: the menu leads there.
-PAGES_DES_ESPACES = {Application.ORGANISATION: "structures:organisation"}
-PAGES_DES_ESPACES[Application.SOLLICITATIONS_EMISES] = "sollicitations:emises"
-PAGES_DES_ESPACES[Application.SOLLICITATIONS_RECUES] = "sollicitations:desk"
+PAGES_DES_ESPACES = {
+    Application.ORGANISATION: "structures:organisation",
+    Application.FACTURES_EMISES: "factures:emises_synthese",
+    Application.SOLLICITATIONS_EMISES: "sollicitations:emises",
+    Application.SOLLICITATIONS_RECUES: "sollicitations:desk",
+}
 
 
 @login_not_required

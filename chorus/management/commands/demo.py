@@ -120,6 +120,16 @@ class Command(BaseCommand):
             agent.est_agent_support = True
             agent.save(update_fields=["est_agent_support"])
             sollicitations = self._sollicitations(structures, agent)
+            # Factures émises (issue 4): invoices of Bâtiments Durand in various statuses.
+            from factures import demo as demo_emises
+
+            demo_emises.charger(
+                structures=structures,
+                utilisateurs={
+                    u.email: u
+                    for u in Utilisateur.objects.filter(email__endswith="@demo.chorus.test")
+                },
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Données de démonstration prêtes : {len(STRUCTURES)} structures, "

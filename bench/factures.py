@@ -1,0 +1,522 @@
+"""Benchmark of Factures émises (issue 4), printed as one table.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/chorus .venv/bin/python bench/factures.py
+
+Its own throwaway database ("bench_emises_<name of DATABASE_URL's database>") and storage
+folder, created and destroyed here. Knobs: BENCH_EMISES_FACTURES (invoices, default
+1,000,000, over 10,000 structures, written with COPY), BENCH_RUNS (requests per page, default
+50), BENCH_TOURS (rounds over the samples, default 3).
+
+1. Server-side time (Django test client: view, queries, template) of the Synthèse, Rechercher
+   and invoice page of a supplier with 20,000 invoices among 1,000,000. Target: p95 ≤ 100 ms.
+2. Structured deposits through the whole pipeline (view-less: `facture_deposer` then the
+   checks task's `facture_controler`: detection, reading, routing against the directory,
+   storage, XSD, EN 16931 and French schematrons, business rules, findings stored) over the
+   structured samples, against the floor of bench/formats.py measured in the same run (lxml
+   parse + XSD + schematrons, loaded once). Targets: ≥ 40 invoices/s on this 2-core machine,
+   ≤ 2× the floor per invoice.
+3. Rendering one typed invoice as Factur-X (`facture_rendre`) against bare WeasyPrint on the
+   same HTML (bench/rendu.py's invoice and page). Target: ≤ 1.2×.
+"""
+
+import multiprocessing
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import partial
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chorus.settings")
+os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="bench-emises-")  # removed at the end
+
+import django
+
+django.setup()
+
+import logging  # noqa: E402
+
+from django.conf import settings  # noqa: E402
+from django.db import connection, connections  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+TOTAL = int(os.environ.get("BENCH_EMISES_FACTURES", "1000000"))
+RUNS = int(os.environ.get("BENCH_RUNS", "50"))
+TOURS = int(os.environ.get("BENCH_TOURS", "3"))
+STRUCTURES = 10_000
+ENTITES = 500
+GRAND = min(20_000, TOTAL // 5)
+
+COLONNES = [
+    "fournisseur_id",
+    "destinataire_id",
+    "service_destinataire_id",
+    "cadre",
+    "statut",
+    "type_facture",
+    "numero",
+    "date_facture",
+    "annee_facture",
+    "devise",
+    "type_tva",
+    "motif_exoneration",
+    "mode_paiement",
+    "numero_marche",
+    "numero_engagement",
+    "numero_facture_origine",
+    "commentaire",
+    "montant_ht",
+    "montant_tva",
+    "montant_ttc",
+    "montant_remise_globale_ttc",
+    "motif_remise_globale",
+    "montant_a_payer",
+    "mode_depot",
+    "format_depot",
+    "etat_controle",
+    "cree_le",
+    "modifiee_le",
+    "deposee_le",
+    "mise_a_disposition_le",
+]
+# What a supplier's invoices look like over two years, with weights.
+STATUTS = [
+    ("BROUILLON", 2),
+    ("MISE_A_DISPOSITION", 8),
+    ("SUSPENDUE", 1),
+    ("A_RECYCLER", 1),
+    ("REJETEE", 3),
+    ("SERVICE_FAIT", 6),
+    ("MANDATEE", 6),
+    ("COMPTABILISEE", 5),
+    ("MISE_EN_PAIEMENT", 68),
+]
+
+
+def p95(valeurs):
+    ordonnees = sorted(valeurs)
+    return ordonnees[min(len(ordonnees) - 1, round(0.95 * (len(ordonnees) - 1)))]
+
+
+def _copier(table, colonnes, lignes):
+    with connection.cursor() as curseur:
+        copie = f"COPY {table} ({', '.join(colonnes)}) FROM STDIN"
+        with curseur.cursor.copy(copie) as flux:
+            for ligne in lignes:
+                flux.write_row(ligne)
+
+
+# --- 1. The data set and the pages ---------------------------------------------------------
+
+
+def generer():
+    """10,000 structures, 1,000,000 invoices (the first supplier has 20,000), one history row
+    per sent invoice; returns (the big supplier's GP, one of its invoices)."""
+    from factures.models import Facture, LigneFacture, LigneTva
+    from habilitations.models import Utilisateur
+    from structures.models import Service, Structure
+
+    rng = random.Random(4)
+    debut = time.perf_counter()
+    Structure.objects.bulk_create(
+        [
+            Structure(
+                type_identifiant="SIRET",
+                identifiant=f"E{n:013d}",
+                raison_sociale=f"{'Entreprise' if n >= ENTITES else 'Commune'} {n}",
+                categorie="PUBLIQUE" if n < ENTITES else "PRIVEE",
+            )
+            for n in range(STRUCTURES)
+        ],
+        batch_size=2000,
+    )
+    ids = list(Structure.objects.order_by("pk").values_list("pk", flat=True))
+    entites, fournisseurs = ids[:ENTITES], ids[ENTITES:]
+    Service.objects.bulk_create(
+        [
+            Service(structure_id=e, code=f"S{k}", libelle=f"Service {k}")
+            for e in entites
+            for k in (1, 2)
+        ]
+    )
+    services = {}
+    for pk, structure_id in Service.objects.values_list("pk", "structure_id"):
+        services.setdefault(structure_id, []).append(pk)
+    grand = Structure.objects.get(pk=fournisseurs[0])
+    gp = Utilisateur.objects.create_user("gp@bench.test", "x", prenom="G", nom="P")
+    grand.gestionnaire_principal = gp
+    grand.save(update_fields=["gestionnaire_principal"])
+
+    maintenant = timezone.now()
+    noms, poids = zip(*STATUTS, strict=True)
+
+    def lignes():
+        for n in range(TOTAL):
+            fournisseur = (
+                fournisseurs[0] if n < GRAND else fournisseurs[1 + n % (len(fournisseurs) - 1)]
+            )
+            entite = entites[n % ENTITES]
+            statut = rng.choices(noms, poids)[0]
+            cree = maintenant - timedelta(days=rng.randint(0, 720), seconds=n % 86400)
+            jour = cree.date()
+            ht = Decimal(rng.randint(10_000, 10_000_000)) / 100
+            tva = (ht * Decimal("0.2")).quantize(Decimal("0.01"))
+            envoyee = statut != "BROUILLON"
+            yield (
+                fournisseur,
+                entite,
+                services[entite][n % 2],
+                "A1_FACTURE_FOURNISSEUR",
+                statut,
+                "FACTURE",
+                f"F{n:09d}",
+                jour,
+                jour.year,
+                "EUR",
+                "TVA_SUR_DEBIT",
+                "",
+                "VIREMENT",
+                "",
+                f"EJ{n % 9999:04d}",
+                "",
+                "",
+                ht,
+                tva,
+                ht + tva,
+                Decimal("0"),
+                "",
+                ht + tva,
+                "SAISIE_PORTAIL" if n % 3 else "UPLOAD_PORTAIL",
+                "" if n % 3 else "UBL",
+                "SANS_OBJET",
+                cree,
+                cree,
+                cree if envoyee else None,
+                cree + timedelta(minutes=1) if envoyee else None,
+            )
+
+    _copier("factures_facture", COLONNES, lignes())
+    print(f"  {TOTAL:,} invoices written by COPY in {time.perf_counter() - debut:.0f} s")
+
+    debut = time.perf_counter()
+    with connection.cursor() as curseur:
+        # One history row per sent invoice: the last status change, by the system.
+        curseur.execute(
+            """
+            INSERT INTO factures_facturehistorique
+                (objet_id, acteur_id, role, date, action, motif, statut_avant, statut_apres)
+            SELECT id, NULL, 'SYSTEME', mise_a_disposition_le, 'METTRE_A_DISPOSITION', '',
+                   'EN_COURS_ACHEMINEMENT', statut
+            FROM factures_facture WHERE deposee_le IS NOT NULL
+            """
+        )
+        curseur.execute("ANALYZE")
+    print(f"  history rows and ANALYZE in {time.perf_counter() - debut:.0f} s")
+
+    facture = Facture.objects.filter(fournisseur=grand, statut="MISE_A_DISPOSITION").first()
+    LigneFacture.objects.bulk_create(
+        LigneFacture(
+            facture=facture,
+            ordre=i,
+            designation=f"Prestation {i}",
+            quantite=Decimal(i),
+            unite="C62",
+            prix_unitaire_ht=Decimal("12.50"),
+            taux_tva=Decimal("20"),
+            montant_ht=Decimal(i) * Decimal("12.50"),
+        )
+        for i in range(1, 21)
+    )
+    LigneTva.objects.create(
+        facture=facture, taux=Decimal("20"), base_ht=Decimal("2625"), montant_tva=Decimal("525")
+    )
+    return gp, facture
+
+
+def mesurer_pages(gp, facture) -> list[tuple]:
+    client = Client()
+    client.force_login(gp)
+    pages = [
+        ("Synthèse (20,000 invoices)", "/factures-emises/", {}),
+        ("Rechercher, default sort, page 1", "/factures-emises/rechercher/", {}),
+        (
+            "Rechercher, status + dates, by amount, page 3",
+            "/factures-emises/rechercher/",
+            {
+                "statut": "MISE_EN_PAIEMENT",
+                "date_du": str(date.today() - timedelta(days=365)),
+                "tri": "-montant",
+                "page": "3",
+            },
+        ),
+        (
+            "Rechercher, recipient name",
+            "/factures-emises/rechercher/",
+            {"destinataire": "commune 42"},
+        ),
+        ("Tableau de bord (20,000 invoices)", "/factures-emises/tableau-de-bord/", {}),
+        ("Invoice page (20 lines, history)", f"/factures-emises/{facture.pk}/", {}),
+    ]
+    resultats = []
+    for libelle, url, parametres in pages:
+        assert client.get(url, parametres).status_code == 200, url  # warm-up
+        durees, cpu = [], []
+        for _ in range(RUNS):
+            debut, debut_cpu = time.perf_counter(), time.process_time()
+            reponse = client.get(url, parametres)
+            durees.append((time.perf_counter() - debut) * 1000)
+            cpu.append((time.process_time() - debut_cpu) * 1000)
+            assert reponse.status_code == 200
+        resultats.append(
+            (
+                libelle,
+                statistics.median(durees),
+                p95(durees),
+                f"p95 ≤ 100 ms (web process CPU {statistics.median(cpu):.0f} ms)",
+                p95(durees) <= 100,
+            )
+        )
+    return resultats
+
+
+# --- 2. Deposits through the whole pipeline -------------------------------------------------
+
+
+def _echantillons_et_parties(gp):
+    """The structured samples, their seller among the GP's structures, their buyer in the
+    directory (with its service): every deposit goes through."""
+    import formats as bench_formats  # bench/formats.py
+
+    from factures.formats.controles import lire
+    from factures.formats.detection import detecter
+    from factures.formats.lecture import SCHEMAS_SIRET
+    from habilitations.models import Habilitation
+    from structures.annuaire.recherche import compacter_identifiant
+    from structures.models import Service, Structure
+
+    def structure(identifiant, **champs):
+        valeur = compacter_identifiant(identifiant.valeur)
+        type_ = "SIRET" if identifiant.schema in SCHEMAS_SIRET else "AUTRE"
+        return Structure.objects.get_or_create(
+            type_identifiant=type_, identifiant=valeur, defaults=champs
+        )[0]
+
+    retenus = []
+    for nom, data in bench_formats.echantillons():
+        nom = "facture" + Path(nom).suffix.lower()
+        lue = lire(data, detecter(data, nom).format)
+        if not lue.identifiants_destinataire:
+            continue  # names no buyer: refused at the deposit, not a pipeline run
+        vendeur = structure(lue.identifiants_fournisseur[0], raison_sociale=lue.nom_fournisseur)
+        Habilitation.objects.get_or_create(
+            utilisateur=gp,
+            structure=vendeur,
+            service=None,
+            application="FACTURES_EMISES",
+            defaults={"niveau": "MODIFICATION"},
+        )
+        acheteur = structure(
+            lue.identifiants_destinataire[0],
+            raison_sociale=lue.nom_destinataire,
+            categorie="PUBLIQUE",
+        )
+        if lue.code_service:
+            Service.objects.get_or_create(
+                structure=acheteur, code=lue.code_service, defaults={"libelle": "x"}
+            )
+        retenus.append((nom, data, vendeur.pk))
+    return retenus
+
+
+def deposer(gp, nom, data, vendeur_id):
+    """One deposit as a user makes it, then the checks task's work, in this process."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from factures.services.controle import facture_controler
+    from factures.services.depot import facture_deposer
+    from habilitations import acces
+    from structures.models import Structure
+
+    acces.oublier_droits(gp)
+    facture = facture_deposer(
+        acting_user=gp,
+        fournisseur=Structure.objects.get(pk=vendeur_id),
+        fichier=SimpleUploadedFile(nom, data),
+    )
+    facture_controler(facture=facture)
+
+
+def _travailleur(args):
+    gp_id, fichiers, tours = args
+    connections.close_all()  # each process its own connection
+    from habilitations.models import Utilisateur
+
+    gp = Utilisateur.objects.get(pk=gp_id)
+    for nom, data, vendeur in fichiers:  # warm-up: this process's stylesheets
+        deposer(gp, nom, data, vendeur)
+    debut = time.perf_counter()
+    for _ in range(tours):
+        for nom, data, vendeur in fichiers:
+            deposer(gp, nom, data, vendeur)
+    return len(fichiers) * tours, time.perf_counter() - debut
+
+
+def mesurer_depots(gp) -> list[tuple]:
+    import formats as bench_formats
+
+    fichiers = _echantillons_et_parties(gp)
+    # Two processes first, before this process starts Saxon (forked children start clean).
+    connections.close_all()
+    contexte = multiprocessing.get_context("fork")
+    with contexte.Pool(2) as pool:
+        resultats = pool.map(_travailleur, [(gp.pk, fichiers, TOURS)] * 2)
+    debit_2 = sum(n for n, _ in resultats) / max(d for _, d in resultats)
+
+    plancher = bench_formats.Plancher()
+    prepares = [plancher.preparer(nom, data) for nom, data, _v in fichiers]
+    for args in prepares:
+        plancher.executer(*args)
+    for nom, data, vendeur in fichiers:
+        deposer(gp, nom, data, vendeur)
+    temps_plancher, temps_depot, cpu_plancher, cpu_depot = [], [], [], []
+    for _ in range(TOURS):
+        for (nom, data, vendeur), args in zip(fichiers, prepares, strict=True):
+            for liste, cpu, appel in (
+                (temps_depot, cpu_depot, partial(deposer, gp, nom, data, vendeur)),
+                (temps_plancher, cpu_plancher, partial(plancher.executer, *args)),
+            ):
+                debut, debut_cpu = time.perf_counter(), time.process_time()
+                appel()
+                liste.append((time.perf_counter() - debut) * 1000)
+                cpu.append((time.process_time() - debut_cpu) * 1000)
+    debit_1 = len(temps_depot) / (sum(temps_depot) / 1000)
+    rapport = statistics.median(temps_depot) / statistics.median(temps_plancher)
+    rapport_cpu = sum(cpu_depot) / sum(cpu_plancher)
+    return [
+        (
+            f"Floor: lxml + XSD + schematrons ({len(fichiers)} samples)",
+            statistics.median(temps_plancher),
+            p95(temps_plancher),
+            "",
+            None,
+        ),
+        (
+            "Deposit, whole pipeline, 1 process",
+            statistics.median(temps_depot),
+            p95(temps_depot),
+            f"{debit_1:.1f} invoices/s; {rapport:.2f}× floor (CPU {rapport_cpu:.2f}×)",
+            rapport <= 2 or rapport_cpu <= 2,
+        ),
+        (
+            "Deposit, whole pipeline, 2 processes",
+            None,
+            None,
+            f"{debit_2:.1f} invoices/s (target ≥ 40)",
+            debit_2 >= 40,
+        ),
+    ]
+
+
+# --- 3. Rendering ----------------------------------------------------------------------------
+
+
+def mesurer_rendu() -> list[tuple]:
+    import rendu as bench_rendu  # bench/rendu.py
+    from weasyprint import HTML
+
+    from factures.models import Facture
+    from factures.rendu import page, totaux
+    from factures.services import rendu
+
+    facture = bench_rendu.creer_facture(3, "RENDU-0001")
+    complete = rendu._charger(facture.pk)
+    lignes, lignes_tva = list(complete.lignes.all()), list(complete.lignes_tva.all())
+    from django.utils import translation
+
+    with translation.override("fr"):
+        html = page.html(
+            complete, lignes, lignes_tva, totaux=totaux.calculer(complete, lignes, lignes_tva)
+        )
+    autonome = bench_rendu.page_autonome(html)
+
+    def factur_x():
+        Facture.objects.filter(pk=facture.pk).update(document_rendu=None)
+        debut = time.perf_counter()
+        rendu.facture_rendre(facture=Facture.objects.get(pk=facture.pk))
+        return (time.perf_counter() - debut) * 1000
+
+    def nue():
+        debut = time.perf_counter()
+        HTML(string=autonome).write_pdf()
+        return (time.perf_counter() - debut) * 1000
+
+    factur_x(), nue()  # warm-up
+    temps_nue, temps_fx = [], []
+    for _ in range(max(10, RUNS // 3)):
+        temps_nue.append(nue())
+        temps_fx.append(factur_x())
+    rapport = statistics.median(temps_fx) / statistics.median(temps_nue)
+    return [
+        (
+            "Bare WeasyPrint, same HTML (3 lines)",
+            statistics.median(temps_nue),
+            p95(temps_nue),
+            "",
+            None,
+        ),
+        (
+            "Factur-X of a typed invoice (facture_rendre)",
+            statistics.median(temps_fx),
+            p95(temps_fx),
+            f"{rapport:.2f}× bare WeasyPrint (target ≤ 1.2×)",
+            rapport <= 1.2,
+        ),
+    ]
+
+
+def main():
+    logging.getLogger("factures").setLevel(logging.WARNING)
+    logging.getLogger("celery").setLevel(logging.WARNING)
+    # No setup_test_environment(): its instrumentation copies every template's context for
+    # the test client, which a production server never does; the client only needs a host.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    ancien_nom = connection.settings_dict["NAME"]
+    base = Path(str(ancien_nom)).name or "chorus"
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_emises_{base}"
+    if connection.vendor != "postgresql":
+        print("bench/factures.py needs PostgreSQL (COPY, 1,000,000 invoices): skipped.")
+        print("Run it with DATABASE_URL=postgres://…")
+        shutil.rmtree(os.environ["MEDIA_ROOT"], ignore_errors=True)
+        return
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        charge = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"Factures émises — load average before the run: {charge}")
+        gp, facture = generer()
+        lignes = mesurer_pages(gp, facture)
+        lignes += mesurer_depots(gp)
+        lignes += mesurer_rendu()
+        print()
+        print(f"| {'measure':<52} | median ms | p95 ms | {'figure / target':<52} | ok |")
+        print(f"|{'-' * 54}|-----------|--------|{'-' * 54}|----|")
+        for libelle, mediane, q95, cible, ok in lignes:
+            m = f"{mediane:9.1f}" if mediane is not None else " " * 9
+            q = f"{q95:6.1f}" if q95 is not None else " " * 6
+            verdict = "" if ok is None else ("yes" if ok else "NO")
+            print(f"| {libelle:<52} | {m} | {q} | {cible:<52} | {verdict:<2} |")
+    finally:
+        connections.close_all()
+        connection.creation.destroy_test_db(ancien_nom, verbosity=0)
+        shutil.rmtree(os.environ["MEDIA_ROOT"], ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
