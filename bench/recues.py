@@ -2,7 +2,8 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/chorus .venv/bin/python bench/recues.py
 
-Its own throwaway database (TEST NAME "bench_recues"), created and destroyed here, filled
+Its own throwaway database ("bench_recues_<name of DATABASE_URL's database>", so that two
+checkouts benchmarking at once do not share it), created and destroyed here, filled
 with COPY: BENCH_RECUES_FACTURES invoices (default 1,000,000) from 2,000 suppliers to 500
 public entities, of which one structure receives 50,000 and one titulaire has 100,000
 validations overdue. Targets (issue 5), on PostgreSQL:
@@ -259,7 +260,8 @@ def main():
     if connection.vendor != "postgresql":
         print("bench/recues.py needs PostgreSQL (COPY, SKIP LOCKED): skipped.")
         return
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = "bench_recues"
+    nom_test = f"bench_recues_{connection.settings_dict['NAME']}"
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = nom_test
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     app.conf.task_always_eager = False
     app.conf.broker_url = REDIS
@@ -276,7 +278,7 @@ def main():
             app.control.purge()
         except Exception as exc:  # Redis absent: nothing was queued
             print(f"(queue not purged: {exc.__class__.__name__})")
-        connection.creation.destroy_test_db("bench_recues", verbosity=0)
+        connection.creation.destroy_test_db(nom_test, verbosity=0)
 
 
 if __name__ == "__main__":
