@@ -144,54 +144,76 @@ class Circuit:
         motif: str = "",
         modifications: dict[str, Any] | None = None,
         effets: Iterable[Effet] = (),
+        savepoint: bool = True,
     ) -> HistoriqueStatut:
         """Applies `action` to `objet` as `acteur` (None: the system) in one transaction.
 
         `modifications` are other fields written together with the status (a mandate number,
         a new recipient…). Returns the history row. Raises `TransitionRefusee`.
+
+        Within the caller's transaction the engine opens a savepoint. `savepoint=False` is for
+        a caller whose transaction holds this transition and what goes with it, nothing else
+        (one invoice of a batch): it spares two round trips per object. A refusal still
+        changes nothing and leaves the caller's transaction usable; a database error, though,
+        then aborts the caller's transaction instead of the savepoint.
         """
         modele = type(objet)
         motif = (motif or "").strip()
         modifications = modifications or {}
-        with transaction.atomic():
+        refus = None
+        with transaction.atomic(savepoint=savepoint):
             verrouille = modele._default_manager.select_for_update().get(pk=objet.pk)
             statut = getattr(verrouille, self.champ_statut)
-            t = self.trouver(statut, action)
-            if t is None:
-                raise ActionImpossible(
-                    _(
-                        "Action impossible : l'objet est au statut « %(statut)s ». "
-                        "Elle a peut-être déjà été effectuée ; la page a été actualisée."
-                    )
-                    % {"statut": _libelle_statut(verrouille, self.champ_statut)}
+            try:
+                t, roles = self._verifier(verrouille, statut, action, acteur, motif)
+            except TransitionRefusee as erreur:
+                if savepoint:
+                    raise
+                # Leaving the block normally: without a savepoint, an exception would mark
+                # the caller's transaction for rollback. Nothing was written.
+                refus = erreur
+            else:
+                setattr(verrouille, self.champ_statut, t.cible)
+                for champ, valeur in modifications.items():
+                    setattr(verrouille, champ, valeur)
+                verrouille.save(update_fields=[self.champ_statut, *modifications])
+                ligne = self.historique.objects.create(
+                    objet=verrouille,
+                    acteur=acteur,
+                    role=sorted(roles)[0],
+                    action=action,
+                    motif=motif,
+                    statut_avant=statut,
+                    statut_apres=t.cible,
                 )
-            roles = self._roles(acteur, verrouille) & t.roles
-            if not roles:
-                raise ActeurNonAutorise(_("Vous n'êtes pas habilité à effectuer cette action."))
-            if t.motif_obligatoire and not motif:
-                raise MotifObligatoire(_("Le motif est obligatoire pour cette action."))
-
-            setattr(verrouille, self.champ_statut, t.cible)
-            for champ, valeur in modifications.items():
-                setattr(verrouille, champ, valeur)
-            verrouille.save(update_fields=[self.champ_statut, *modifications])
-            ligne = self.historique.objects.create(
-                objet=verrouille,
-                acteur=acteur,
-                role=sorted(roles)[0],
-                action=action,
-                motif=motif,
-                statut_avant=statut,
-                statut_apres=t.cible,
-            )
-            for effet in (*self.effets, *effets):
-                transaction.on_commit(partial(effet, verrouille, ligne))
+                for effet in (*self.effets, *effets):
+                    transaction.on_commit(partial(effet, verrouille, ligne))
+        if refus is not None:
+            raise refus
 
         # The caller's instance reflects what was written.
         setattr(objet, self.champ_statut, t.cible)
         for champ, valeur in modifications.items():
             setattr(objet, champ, valeur)
         return ligne
+
+    def _verifier(self, verrouille, statut: str, action: str, acteur, motif: str):
+        """The transition and the actor's roles for it, or the refusal (`TransitionRefusee`)."""
+        t = self.trouver(statut, action)
+        if t is None:
+            raise ActionImpossible(
+                _(
+                    "Action impossible : l'objet est au statut « %(statut)s ». "
+                    "Elle a peut-être déjà été effectuée ; la page a été actualisée."
+                )
+                % {"statut": _libelle_statut(verrouille, self.champ_statut)}
+            )
+        roles = self._roles(acteur, verrouille) & t.roles
+        if not roles:
+            raise ActeurNonAutorise(_("Vous n'êtes pas habilité à effectuer cette action."))
+        if t.motif_obligatoire and not motif:
+            raise MotifObligatoire(_("Le motif est obligatoire pour cette action."))
+        return t, roles
 
     def appliquer_en_lot(
         self,
