@@ -226,15 +226,17 @@ def generer():
 
 
 # The history the invoices would have: routed to the recipient at their deposit, and the
-# recipient's last action three days later; the overdue ones submitted to their validator.
+# recipient's last action three days later (or earlier today, at distinct times, for the
+# latest ones); the overdue ones submitted to their validator.
 HISTORIQUE = """
 INSERT INTO factures_facturehistorique
     (objet_id, acteur_id, role, date, action, motif, statut_avant, statut_apres)
-SELECT id, NULL, 'SYSTEME', deposee_le, 'METTRE_A_DISPOSITION', '',
+SELECT id, NULL::bigint, 'SYSTEME', deposee_le, 'METTRE_A_DISPOSITION', '',
        'EN_COURS_ACHEMINEMENT', 'MISE_A_DISPOSITION'
   FROM factures_facture WHERE mise_a_disposition_le IS NOT NULL
 UNION ALL
-SELECT id, NULL, 'DESTINATAIRE', LEAST(now(), deposee_le + interval '3 days'),
+SELECT id, NULL::bigint, 'DESTINATAIRE',
+       LEAST(now() - (id % 86400) * interval '1 second', deposee_le + interval '3 days'),
        CASE statut WHEN 'COMPLETEE' THEN 'COMPLETER' WHEN 'SUSPENDUE' THEN 'SUSPENDRE'
                    WHEN 'REJETEE' THEN 'REJETER' WHEN 'SERVICE_FAIT' THEN 'CONSTATER_SERVICE_FAIT'
                    WHEN 'MANDATEE' THEN 'MANDATER' WHEN 'COMPTABILISEE' THEN 'COMPTABILISER'
@@ -244,7 +246,7 @@ SELECT id, NULL, 'DESTINATAIRE', LEAST(now(), deposee_le + interval '3 days'),
   FROM factures_facture
  WHERE mise_a_disposition_le IS NOT NULL AND statut <> 'MISE_A_DISPOSITION'
 UNION ALL
-SELECT id, NULL, 'SYSTEME', soumise_a_validation_le, 'SOUMETTRE_VALIDEUR_1', '',
+SELECT id, NULL::bigint, 'SYSTEME', soumise_a_validation_le, 'SOUMETTRE_VALIDEUR_1', '',
        'DEPOSEE', 'A_VALIDER_1'
   FROM factures_facture WHERE statut = 'A_VALIDER_1'
 """
