@@ -181,40 +181,39 @@ def habilites(application: str, niveau: str, structure_ids) -> dict[int, list[tu
     Returns {structure_id: [(user, service_id or None)]}, None meaning the whole structure.
     The same rules as `Droits`: the structure's GP holds everything on the whole structure,
     a closed space gives nothing, an inactive structure gives no *modification*, inactive
-    accounts are left out. Two queries, whatever the number of structures (notifications of
-    many objects at once).
+    accounts are left out. Three queries whatever the number of structures (notifications
+    of 1,000 objects at once): the structures and the habilitations as values, then each
+    user concerned once.
     """
-    from habilitations.models import Habilitation
+    from habilitations.models import Habilitation, Utilisateur
     from structures.models import Structure
 
-    resultat: dict[int, list[tuple]] = {}
-    ouvertes = set()
-    structures = Structure.objects.filter(pk__in=set(structure_ids)).select_related(
-        "gestionnaire_principal"
+    gp_de: dict[int, int | None] = {}
+    structures = Structure.objects.filter(pk__in=set(structure_ids)).values_list(
+        "pk", "categorie", "applications_ouvertes", "statut", "gestionnaire_principal_id"
     )
-    for structure in structures:
-        if application not in applications_de_la_structure(structure):
+    for pk, categorie, applications, statut, gp_id in structures:
+        if application not in applications_ouvertes(categorie, applications):
             continue
-        if niveau == Niveau.MODIFICATION and structure.statut != StatutStructure.ACTIVE:
+        if niveau == Niveau.MODIFICATION and statut != StatutStructure.ACTIVE:
             continue
-        ouvertes.add(structure.pk)
-        resultat[structure.pk] = []
-        gp = structure.gestionnaire_principal
-        if gp is not None and gp.is_active:
-            resultat[structure.pk].append((gp, None))
+        gp_de[pk] = gp_id
     niveaux = [Niveau.MODIFICATION]
     if niveau == Niveau.CONSULTATION:
         niveaux.append(Niveau.CONSULTATION)
-    lignes = Habilitation.objects.filter(
-        structure_id__in=ouvertes,
-        application=application,
-        niveau__in=niveaux,
-        utilisateur__is_active=True,
-    ).select_related("utilisateur")
-    for habilitation in lignes:
-        resultat[habilitation.structure_id].append(
-            (habilitation.utilisateur, habilitation.service_id)
-        )
+    lignes = list(
+        Habilitation.objects.filter(
+            structure_id__in=gp_de, application=application, niveau__in=niveaux
+        ).values_list("structure_id", "utilisateur_id", "service_id")
+    )
+    ids = {gp for gp in gp_de.values() if gp is not None} | {u for _s, u, _sv in lignes}
+    actifs = Utilisateur.objects.filter(pk__in=ids, is_active=True).in_bulk() if ids else {}
+    resultat: dict[int, list[tuple]] = {}
+    for structure_id, gp_id in gp_de.items():
+        resultat[structure_id] = [(actifs[gp_id], None)] if gp_id in actifs else []
+    for structure_id, utilisateur_id, service_id in lignes:
+        if utilisateur_id in actifs:
+            resultat[structure_id].append((actifs[utilisateur_id], service_id))
     return resultat
 
 

@@ -288,7 +288,9 @@ def _evenement_groupe(type_: str, destinataires: list, groupe: list[_Facture], l
         "destinataires": destinataires,
         "contexte": {
             "nombre": len(groupe),
-            "structure": (premiere.destinataire_nom or "" if type_ == "factures.a_traiter" else ""),
+            "structure": (
+                (premiere.destinataire_nom or "") if type_ == "factures.a_traiter" else ""
+            ),
             "factures": [
                 {**_resume(f), "statut": f.statut, "echeance": _iso(f.echeance_action)}
                 for f in groupe[:FACTURES_LISTEES_MAX]
