@@ -165,8 +165,12 @@ def generer():
                 if n < EN_RETARD:
                     entite = entites[1 + n % (ENTITES - 1)]
                     statut, cadre, valideur = "A_VALIDER_1", "A9_FACTURE_SOUSTRAITANT", titulaire.pk
-                    soumise = maintenant - timedelta(days=16)
-                    echeance = soumise + timedelta(days=15, seconds=n % 3600)
+                    # Deposited and submitted one after the other half a day long, 16 days
+                    # ago: the deadlines follow the order the rows were written in, as they
+                    # do in production (rows of a day sit together on disk).
+                    soumise = maintenant - timedelta(days=16) + timedelta(milliseconds=400 * n)
+                    echeance = soumise + timedelta(days=15)
+                    depot = soumise - timedelta(minutes=5)
                 elif n < EN_RETARD + GRANDE_ENTITE:
                     entite = grande
                     statut = rng.choices(noms, poids)[0]
