@@ -254,7 +254,7 @@ class Circuit:
             raise ValueError("appliquer_en_lot() needs an action or a suite")
         pas_max = len(self.transitions)
         with transaction.atomic(using=router.db_for_write(modele)):
-            qs = modele._default_manager.select_for_update().filter(pk__in=ids).order_by("pk")
+            qs = modele._default_manager.select_for_update().filter(pk__any=ids).order_by("pk")
             if champs is not None:
                 qs = qs.only(self.champ_statut, *champs)
             # (step, action, from, to) -> the objects that take this transition at this step.
@@ -284,7 +284,7 @@ class Circuit:
                 if ecrit:
                     par_issue.setdefault(tuple(sorted(ecrit.items())), []).append(objet.pk)
             for issue, pks in par_issue.items():
-                modele._default_manager.filter(pk__in=pks).update(**dict(issue))
+                modele._default_manager.filter(pk__any=pks).update(**dict(issue))
             paires = self._historiser_en_lot(etapes)
             for effet in self.effets:
                 en_lot = getattr(effet, "en_lot", None)

@@ -189,7 +189,7 @@ def habilites(application: str, niveau: str, structure_ids) -> dict[int, list[tu
     from structures.models import Structure
 
     gp_de: dict[int, int | None] = {}
-    structures = Structure.objects.filter(pk__in=set(structure_ids)).values_list(
+    structures = Structure.objects.filter(pk__any=list(set(structure_ids))).values_list(
         "pk", "categorie", "applications_ouvertes", "statut", "gestionnaire_principal_id"
     )
     for pk, categorie, applications, statut, gp_id in structures:
@@ -203,11 +203,11 @@ def habilites(application: str, niveau: str, structure_ids) -> dict[int, list[tu
         niveaux.append(Niveau.CONSULTATION)
     lignes = list(
         Habilitation.objects.filter(
-            structure_id__in=gp_de, application=application, niveau__in=niveaux
+            structure__pk__any=list(gp_de), application=application, niveau__in=niveaux
         ).values_list("structure_id", "utilisateur_id", "service_id")
     )
     ids = {gp for gp in gp_de.values() if gp is not None} | {u for _s, u, _sv in lignes}
-    actifs = Utilisateur.objects.filter(pk__in=ids, is_active=True).in_bulk() if ids else {}
+    actifs = Utilisateur.objects.filter(pk__any=list(ids), is_active=True).in_bulk() if ids else {}
     resultat: dict[int, list[tuple]] = {}
     for structure_id, gp_id in gp_de.items():
         resultat[structure_id] = [(actifs[gp_id], None)] if gp_id in actifs else []

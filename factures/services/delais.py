@@ -98,7 +98,7 @@ def balayer_echeances(
             for traitement, groupe in par_traitement.items():
                 traitement(groupe)
             restees = Facture.objects.filter(
-                pk__in=[f.pk for f in lot], echeance_action__lte=maintenant
+                pk__any=[f.pk for f in lot], echeance_action__lte=maintenant
             ).update(echeance_action=None)
             if restees:
                 logger.warning("%s overdue pieces were left by their timeout", restees)

@@ -87,7 +87,7 @@ def notifier_changements(paires) -> None:
         return
     ids = {facture.pk for facture, _ligne in paires}
     derniers = dict(
-        FactureHistorique.objects.filter(objet_id__in=ids)
+        FactureHistorique.objects.filter(objet__pk__any=list(ids))
         .order_by()
         .values_list("objet_id")
         .annotate(dernier=Max("pk"))
@@ -159,7 +159,7 @@ class _Facture:
 
 def _lire(ids) -> list[_Facture]:
     lignes = (
-        Facture.objects.filter(pk__in=ids)
+        Facture.objects.filter(pk__any=list(ids))
         .order_by("pk")
         .values(
             "pk",
@@ -229,14 +229,14 @@ def _emettre(chaines: dict[int, list[FactureHistorique]]) -> None:
     for facture in factures:
         chaine = chaines[facture.pk]
         final = chaine[-1].statut_apres
-        contexte = _contexte_fournisseur(facture, chaine)
-        if contexte is not None:
+        qui = acces.habilites_sur(
+            fournisseurs, facture.fournisseur_id, facture.service_fournisseur_id
+        )
+        if qui and (contexte := _contexte_fournisseur(facture, chaine)) is not None:
             evenements.append(
                 {
                     "type": "factures.statut_fournisseur",
-                    "destinataires": acces.habilites_sur(
-                        fournisseurs, facture.fournisseur_id, facture.service_fournisseur_id
-                    ),
+                    "destinataires": qui,
                     "contexte": contexte,
                     "lien": lien_detail(facture.pk),
                 }
@@ -254,14 +254,9 @@ def _emettre(chaines: dict[int, list[FactureHistorique]]) -> None:
             Application.FACTURES_A_VALIDER, Niveau.MODIFICATION, set(a_valider)
         )
         for structure_id, groupe in sorted(a_valider.items()):
-            evenements.append(
-                _evenement_groupe(
-                    "factures.a_valider",
-                    acces.habilites_sur(valideurs, structure_id),
-                    groupe,
-                    lien,
-                )
-            )
+            # A structure nobody may act for is told nothing: no event to build.
+            if qui := acces.habilites_sur(valideurs, structure_id):
+                evenements.append(_evenement_groupe("factures.a_valider", qui, groupe, lien))
     if a_traiter:
         lien = _lien("factures:recues_synthese")
         destinataires = acces.habilites(
@@ -270,15 +265,9 @@ def _emettre(chaines: dict[int, list[FactureHistorique]]) -> None:
         for (structure_id, service_id), groupe in sorted(
             a_traiter.items(), key=lambda item: (item[0][0], item[0][1] or 0)
         ):
-            evenements.append(
-                _evenement_groupe(
-                    "factures.a_traiter",
-                    acces.habilites_sur(destinataires, structure_id, service_id),
-                    groupe,
-                    lien,
-                )
-            )
-    notifications.emettre_en_lot(e for e in evenements if e["destinataires"])
+            if qui := acces.habilites_sur(destinataires, structure_id, service_id):
+                evenements.append(_evenement_groupe("factures.a_traiter", qui, groupe, lien))
+    notifications.emettre_en_lot(evenements)
 
 
 def _evenement_groupe(type_: str, destinataires: list, groupe: list[_Facture], lien: str) -> dict:
