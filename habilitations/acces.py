@@ -189,8 +189,12 @@ def habilites(application: str, niveau: str, structure_ids) -> dict[int, list[tu
     from structures.models import Structure
 
     gp_de: dict[int, int | None] = {}
-    structures = Structure.objects.filter(pk__any=list(set(structure_ids))).values_list(
-        "pk", "categorie", "applications_ouvertes", "statut", "gestionnaire_principal_id"
+    structures = (
+        Structure.objects.filter(pk__any=list(set(structure_ids)))
+        .order_by()
+        .values_list(
+            "pk", "categorie", "applications_ouvertes", "statut", "gestionnaire_principal_id"
+        )
     )
     for pk, categorie, applications, statut, gp_id in structures:
         if application not in applications_ouvertes(categorie, applications):
@@ -207,7 +211,11 @@ def habilites(application: str, niveau: str, structure_ids) -> dict[int, list[tu
         ).values_list("structure_id", "utilisateur_id", "service_id")
     )
     ids = {gp for gp in gp_de.values() if gp is not None} | {u for _s, u, _sv in lignes}
-    actifs = Utilisateur.objects.filter(pk__any=list(ids), is_active=True).in_bulk() if ids else {}
+    actifs = (
+        Utilisateur.objects.filter(pk__any=list(ids), is_active=True).order_by().in_bulk()
+        if ids
+        else {}
+    )
     resultat: dict[int, list[tuple]] = {}
     for structure_id, gp_id in gp_de.items():
         resultat[structure_id] = [(actifs[gp_id], None)] if gp_id in actifs else []
