@@ -6,6 +6,9 @@ supplier has recycled it (EN_COURS_ACHEMINEMENT). It moves the invoice as far as
 without a human: to the first or second validator (with the 15-day deadline), or to the
 recipient (MISE_A_DISPOSITION). Each step is one transition of the engine, so each is in the
 history, and calling it again on an invoice already routed changes nothing.
+
+The same routing for many invoices at once is the engine's batch path with
+`suite_acheminement()` as its suite (the deadline sweep: tacit validation, then routing).
 """
 
 from __future__ import annotations
@@ -73,16 +76,3 @@ def facture_acheminer(*, facture: Facture) -> list[str]:
         FACTURE.appliquer(facture, action=action, acteur=None, modifications=modifications)
         appliquees.append(action)
     return appliquees
-
-
-def factures_acheminer(*, factures, maintenant: datetime | None = None) -> int:
-    """`facture_acheminer` for many invoices at once: the same steps, each checked and
-    historised by the engine, written in a few queries. Returns the number of transitions
-    applied."""
-    lignes = FACTURE.appliquer_en_lot(
-        factures,
-        action=None,
-        suite=suite_acheminement(maintenant),
-        champs=CHAMPS_ACHEMINEMENT,
-    )
-    return len(lignes)
