@@ -1,7 +1,10 @@
 """The recipient processes invoices (domain §6.1): services, one at a time and in batches."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from chorus import notifications
 from chorus.workflow import ActeurNonAutorise, ActionImpossible, MotifObligatoire
 from factures.enums import ActionFacture as A
 from factures.enums import StatutFacture as S
@@ -11,6 +14,7 @@ from factures.services.traitement import (
     facture_traiter,
     factures_traiter,
 )
+from habilitations import acces
 from tests.factures.factories_recues import scene
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +139,30 @@ def test_un_lot_rend_compte_facture_par_facture(s):
         assert facture.statut == S.SERVICE_FAIT
     deja_payee.refresh_from_db()
     assert deja_payee.statut == S.MISE_EN_PAIEMENT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_un_lot_coute_trois_requetes_par_facture_et_ses_notifications_une_fois(monkeypatch):
+    """Per invoice, in its own transaction (BEGIN … COMMIT, no savepoint): the row locked and
+    re-read, its status written, its history row. The rights are read once for the batch,
+    the notifications written once for all, their e-mails queued in one task."""
+    s = scene()
+    files = []
+    monkeypatch.setattr(notifications, "_mettre_en_file_lot", files.append)
+
+    def requetes(nombre):
+        factures = [s.facture() for _ in range(nombre)]
+        files.clear()
+        acces.oublier_droits(s.agent)  # each batch reads them, once
+        with CaptureQueriesContext(connection) as capture:
+            resultats = factures_traiter(
+                factures=factures, action=A.CONSTATER_SERVICE_FAIT, acting_user=s.agent
+            )
+        assert all(r.reussi for r in resultats)
+        [evenements] = files  # one task, one event per invoice for the supplier
+        assert len(evenements) == nombre
+        return [q["sql"] for q in capture.captured_queries]
+
+    dix, vingt = requetes(10), requetes(20)
+    assert len(vingt) - len(dix) == 10 * len(["BEGIN", "SELECT", "UPDATE", "INSERT", "COMMIT"])
+    assert not any("SAVEPOINT" in sql for sql in vingt)
