@@ -4,9 +4,10 @@
 
 Its own throwaway database ("bench_recues_<name of DATABASE_URL's database>", so that two
 checkouts benchmarking at once do not share it), created and destroyed here, filled
-with COPY: BENCH_RECUES_FACTURES invoices (default 1,000,000) from 2,000 suppliers to 500
-public entities, of which one structure receives 50,000 and one titulaire has 100,000
-validations overdue. Targets (issue 5), on PostgreSQL:
+with COPY: BENCH_RECUES_FACTURES invoices (default 1,000,000) from 2,000 suppliers (each
+with its GP, opted in to e-mails) to 500 public entities, of which one structure receives
+50,000 and one titulaire has 100,000 validations overdue; each invoice has its history (1.8
+million rows), then the tables are vacuumed and analysed. Targets (issue 5), on PostgreSQL:
 - the recipient's Synthèse for the structure with 50,000 invoices: p95 ≤ 100 ms;
 - a batch action on 200 invoices: ≤ 2 s;
 - the deadline sweep of 100,000 overdue validations: ≤ 30 s.
