@@ -113,3 +113,17 @@ def test_sans_evenement_rien_n_est_fait(ecriture, django_capture_on_commit_callb
     with django_capture_on_commit_callbacks() as callbacks:
         assert notifications.emettre_en_lot([]) == []
     assert callbacks == []
+
+
+def test_le_contexte_revient_tel_quel_meme_avec_des_caracteres_a_echapper(ecriture):
+    contexte = {
+        "motif": 'Ligne 1\nLigne\t2 \\ « guillemets » "doubles" é€',
+        "montant": "1234.50",
+        "etapes": ["A", "B"],
+        "rien": None,
+    }
+    [pk] = notifications.emettre_en_lot(
+        [{"type": TYPE, "destinataires": [UtilisateurFactory()], "contexte": contexte}]
+    )
+
+    assert Evenement.objects.get(pk=pk).contexte == contexte
