@@ -340,24 +340,26 @@ class Circuit:
             f"RETURNING {qn(colonne[meta.pk.attname])}, {qn(colonne['objet_id'])}"
         )
         ordre = [f.attname for f in meta.concrete_fields]
+        i_pk, i_objet = ordre.index(meta.pk.attname), ordre.index("objet_id")
         with connexion.cursor() as curseur:
             for (_pas, nom_action, avant, apres), groupe in groupes:
                 par_pk = {objet.pk: objet for objet in groupe}
                 curseur.execute(sql, [ROLE_SYSTEME, date, nom_action, avant, apres, list(par_pk)])
+                communes = {
+                    "acteur_id": None,
+                    "role": ROLE_SYSTEME,
+                    "date": date,
+                    "action": nom_action,
+                    "motif": "",
+                    "statut_avant": avant,
+                    "statut_apres": apres,
+                }
+                modele_valeurs = [communes.get(a) for a in ordre]
                 for pk, objet_id in curseur.fetchall():
-                    valeurs = {
-                        meta.pk.attname: pk,
-                        "acteur_id": None,
-                        "role": ROLE_SYSTEME,
-                        "date": date,
-                        "action": nom_action,
-                        "motif": "",
-                        "statut_avant": avant,
-                        "statut_apres": apres,
-                        "objet_id": objet_id,
-                    }
+                    valeurs = modele_valeurs.copy()
+                    valeurs[i_pk], valeurs[i_objet] = pk, objet_id
                     # As the ORM loads a row: saving it again raises HistoriqueImmuable.
-                    ligne = historique.from_db(base, None, [valeurs[a] for a in ordre])
+                    ligne = historique.from_db(base, None, valeurs)
                     objet = par_pk[objet_id]
                     champ_objet.set_cached_value(ligne, objet)
                     paires.append((objet, ligne))
