@@ -9,3 +9,6 @@ class ChorusConfig(AppConfig):
     name = "chorus"
     verbose_name = _("Socle du portail")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from chorus import lookups  # noqa: F401  (registers `__any` on every field)

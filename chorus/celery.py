@@ -41,4 +41,9 @@ app.conf.beat_schedule = {
         "task": "factures.tasks.relancer_controles_en_attente",
         "schedule": 300.0,
     },
+    # Deadlines of invoices (validators' 15 days…): tacit validation, then routing.
+    "factures-appliquer-delais-echus": {
+        "task": "factures.tasks.appliquer_delais_echus",
+        "schedule": 60.0,
+    },
 }

@@ -19,6 +19,8 @@ PAGES_DES_ESPACES = {
     Application.FACTURES_EMISES: "factures:emises_synthese",
     Application.SOLLICITATIONS_EMISES: "sollicitations:emises",
     Application.SOLLICITATIONS_RECUES: "sollicitations:desk",
+    Application.FACTURES_RECUES: "factures:recues_synthese",
+    Application.FACTURES_A_VALIDER: "factures:valider_synthese",
 }
 
 

@@ -140,3 +140,15 @@ def relancer_controles_en_attente() -> int:
     for facture_id in ids:
         controler_facture.delay(facture_id)
     return len(ids)
+
+
+# --- Deadlines: the sweep of overdue pieces ----------------------------------------------
+
+
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
+def appliquer_delais_echus() -> int:
+    """Beat, every minute: the timeouts of overdue pieces (tacit validation…). Safe to run
+    twice or in two workers at once (rows locked with SKIP LOCKED, statuses re-checked)."""
+    from factures.services import delais
+
+    return delais.balayer_echeances()

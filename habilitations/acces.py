@@ -173,3 +173,64 @@ def applications_de(user) -> list[str]:
     """The spaces the user may open, in the order of the menu."""
     ouvertes = droits_de(user).applications()
     return [a for a in Application if a in ouvertes]
+
+
+def habilites(application: str, niveau: str, structure_ids) -> dict[int, list[tuple]]:
+    """The reverse of `can`: who holds `application` at `niveau` on each of these structures.
+
+    Returns {structure_id: [(user, service_id or None)]}, None meaning the whole structure.
+    The same rules as `Droits`: the structure's GP holds everything on the whole structure,
+    a closed space gives nothing, an inactive structure gives no *modification*, inactive
+    accounts are left out. Three queries whatever the number of structures (notifications
+    of 1,000 objects at once): the structures and the habilitations as values, then each
+    user concerned once.
+    """
+    from habilitations.models import Habilitation, Utilisateur
+    from structures.models import Structure
+
+    gp_de: dict[int, int | None] = {}
+    structures = (
+        Structure.objects.filter(pk__any=list(set(structure_ids)))
+        .order_by()
+        .values_list(
+            "pk", "categorie", "applications_ouvertes", "statut", "gestionnaire_principal_id"
+        )
+    )
+    for pk, categorie, applications, statut, gp_id in structures:
+        if application not in applications_ouvertes(categorie, applications):
+            continue
+        if niveau == Niveau.MODIFICATION and statut != StatutStructure.ACTIVE:
+            continue
+        gp_de[pk] = gp_id
+    niveaux = [Niveau.MODIFICATION]
+    if niveau == Niveau.CONSULTATION:
+        niveaux.append(Niveau.CONSULTATION)
+    lignes = list(
+        Habilitation.objects.filter(
+            structure__pk__any=list(gp_de), application=application, niveau__in=niveaux
+        ).values_list("structure_id", "utilisateur_id", "service_id")
+    )
+    ids = {gp for gp in gp_de.values() if gp is not None} | {u for _s, u, _sv in lignes}
+    actifs = (
+        Utilisateur.objects.filter(pk__any=list(ids), is_active=True).order_by().in_bulk()
+        if ids
+        else {}
+    )
+    resultat: dict[int, list[tuple]] = {}
+    for structure_id, gp_id in gp_de.items():
+        resultat[structure_id] = [(actifs[gp_id], None)] if gp_id in actifs else []
+    for structure_id, utilisateur_id, service_id in lignes:
+        if utilisateur_id in actifs:
+            resultat[structure_id].append((actifs[utilisateur_id], service_id))
+    return resultat
+
+
+def habilites_sur(habilites_par_structure: dict, structure_id: int, service_id=None) -> list:
+    """From `habilites(...)`: the users who hold the right on this structure, or on this
+    service of it (a structure-wide right covers every service), each once."""
+    vus, utilisateurs = set(), []
+    for user, service in habilites_par_structure.get(structure_id, ()):
+        if (service is None or service == service_id) and user.pk not in vus:
+            vus.add(user.pk)
+            utilisateurs.append(user)
+    return utilisateurs

@@ -6,11 +6,16 @@ supplier has recycled it (EN_COURS_ACHEMINEMENT). It moves the invoice as far as
 without a human: to the first or second validator (with the 15-day deadline), or to the
 recipient (MISE_A_DISPOSITION). Each step is one transition of the engine, so each is in the
 history, and calling it again on an invoice already routed changes nothing.
+
+The same routing for many invoices at once is the engine's batch path with
+`suite_acheminement()` as its suite (the deadline sweep: tacit validation, then routing).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,9 +31,9 @@ _APRES_VALIDATION_1 = {S.VALIDEE_1, S.ABSENCE_VALIDATION_1_HORS_DELAI}
 _APRES_VALIDATION_2 = {S.VALIDEE_2, S.ABSENCE_VALIDATION_2_HORS_DELAI}
 
 
-def _prochaine_action(facture: Facture) -> tuple[str, dict] | None:
-    """The system's next routing action from the invoice's status, with the fields it sets."""
-    maintenant = timezone.now()
+def _prochaine_action(facture: Facture, maintenant: datetime) -> tuple[str, dict] | None:
+    """The system's next routing action from the invoice's status, with the fields it sets.
+    Reads the status and the validators only (`CHAMPS_ACHEMINEMENT`)."""
     a_valider = {
         "soumise_a_validation_le": maintenant,
         "echeance_action": maintenant + DELAI_VALIDATION,
@@ -47,15 +52,27 @@ def _prochaine_action(facture: Facture) -> tuple[str, dict] | None:
     return None
 
 
+# What `_prochaine_action` reads besides the status: the batch path loads these only.
+CHAMPS_ACHEMINEMENT = ("valideur_1", "valideur_2")
+
+
+def suite_acheminement(maintenant: datetime | None = None) -> Callable[[Facture], object]:
+    """The routing as the engine's `suite` (`Circuit.appliquer_en_lot`): after a timeout or
+    on its own, every invoice of a batch goes as far as the system may take it. One clock
+    for the whole batch, so that the invoices that end alike are written together."""
+    maintenant = maintenant or timezone.now()
+    return partial(_prochaine_action, maintenant=maintenant)
+
+
 @transaction.atomic
 def facture_acheminer(*, facture: Facture) -> list[str]:
     """Routes `facture` as far as the system may; returns the actions applied (maybe none)."""
     facture = Facture.objects.select_for_update().get(pk=facture.pk)
+    maintenant = timezone.now()
     appliquees = []
-    while (suivante := _prochaine_action(facture)) is not None:
+    # A validator's step ends the routing: `_prochaine_action` has nothing from A_VALIDER_n.
+    while (suivante := _prochaine_action(facture, maintenant)) is not None:
         action, modifications = suivante
         FACTURE.appliquer(facture, action=action, acteur=None, modifications=modifications)
         appliquees.append(action)
-        if action in (A.SOUMETTRE_VALIDEUR_1, A.SOUMETTRE_VALIDEUR_2):
-            break  # a validator acts now
     return appliquees
