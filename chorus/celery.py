@@ -16,4 +16,9 @@ app.conf.beat_schedule = {
         "task": "chorus.tasks.relancer_emails_en_attente",
         "schedule": 300.0,
     },
+    # Deadlines of invoices (validators' 15 days…): tacit validation, then routing.
+    "factures-appliquer-delais-echus": {
+        "task": "factures.tasks.appliquer_delais_echus",
+        "schedule": 60.0,
+    },
 }

@@ -65,6 +65,55 @@ def emettre(
     return evenement
 
 
+def emettre_en_lot(evenements: Iterable[dict]) -> list[Evenement]:
+    """Several events at once (a deadline sweep, a routing of many objects): each dict holds
+    the keyword arguments of `emettre`. The same rows as `emettre` would write, in two bulk
+    inserts, and one task on commit for all their e-mails."""
+    nouveaux, lignes = [], []
+    for donnees in evenements:
+        ignorer = donnees.get("ignorer_preferences", False)
+        evenement = Evenement(
+            type=donnees["type"],
+            contexte=donnees.get("contexte") or {},
+            lien=donnees.get("lien", ""),
+            ignorer_preferences=ignorer,
+        )
+        nouveaux.append(evenement)
+        vus = set()
+        for user in donnees["destinataires"]:
+            if user.pk in vus or not user.is_active:
+                continue
+            vus.add(user.pk)
+            lignes.append(
+                Notification(
+                    evenement=evenement,
+                    destinataire=user,
+                    email_a_envoyer=ignorer or user.notifications_actives,
+                )
+            )
+    if not nouveaux:
+        return []
+    with transaction.atomic():
+        Evenement.objects.bulk_create(nouveaux)
+        Notification.objects.bulk_create(lignes)
+        a_envoyer = sorted({str(n.evenement_id) for n in lignes if n.email_a_envoyer})
+        if a_envoyer:
+            transaction.on_commit(lambda: _mettre_en_file_lot(a_envoyer))
+    return nouveaux
+
+
+def _mettre_en_file_lot(evenement_ids: list[str]) -> None:
+    from kombu.exceptions import OperationalError
+
+    from chorus.tasks import envoyer_emails_lot
+
+    try:
+        envoyer_emails_lot.delay(evenement_ids)
+    except OperationalError:
+        # As in `_mettre_en_file`: `relancer_emails_en_attente` catches up later.
+        logger.warning("Could not enqueue the e-mails of %s events", len(evenement_ids))
+
+
 def _mettre_en_file(evenement_id) -> None:
     from kombu.exceptions import OperationalError
 

@@ -19,6 +19,13 @@ def envoyer_emails(evenement_id: str) -> int:
     return notifications.envoyer_emails_evenement(evenement_id)
 
 
+@shared_task(acks_late=True, **RETRY)
+def envoyer_emails_lot(evenement_ids: list[str]) -> int:
+    """The e-mails of several events (`notifications.emettre_en_lot`); each is sent once,
+    even when the task is retried after some of them went out."""
+    return sum(notifications.envoyer_emails_evenement(pk) for pk in evenement_ids)
+
+
 @shared_task(acks_late=True)
 def relancer_emails_en_attente() -> int:
     """Enqueues events whose e-mails are still pending a few minutes after they were made."""

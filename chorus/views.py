@@ -14,7 +14,10 @@ from habilitations.forms import ConnexionForm
 
 NB_EVENEMENTS_RECENTS = 10
 # Spaces whose landing page belongs to an app: the menu leads there.
-PAGES_DES_ESPACES = {Application.ORGANISATION: "structures:organisation"}
+PAGES_DES_ESPACES = {
+    Application.ORGANISATION: "structures:organisation",
+    Application.FACTURES_EMISES: "factures:emises_synthese",
+}
 
 
 @login_not_required

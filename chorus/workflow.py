@@ -193,6 +193,68 @@ class Circuit:
             setattr(objet, champ, valeur)
         return ligne
 
+    def appliquer_en_lot(
+        self,
+        objets: Iterable[models.Model],
+        *,
+        action: str,
+        modifications: dict[str, Any] | None = None,
+    ) -> list[HistoriqueStatut]:
+        """Applies a system action (`acteur=None`: a timeout, routing) to many objects at once.
+
+        The same rules as `appliquer`, in a constant number of queries: the rows are locked and
+        re-read, each is checked against the table from its current status, one UPDATE per
+        target status, one INSERT of the history rows. Objects whose status does not allow the
+        action are left as they are (a timeout that fires twice changes nothing). Effects run
+        on commit: an effect with an `en_lot` attribute gets every (object, history row) pair in
+        one call, the others one call per pair. Returns the history rows written.
+        """
+        modele = self.historique._meta.get_field("objet").related_model
+        modifications = modifications or {}
+        ids = [o.pk for o in objets]
+        if not ids:
+            return []
+        with transaction.atomic():
+            verrouilles = list(
+                modele._default_manager.select_for_update().filter(pk__in=ids).order_by("pk")
+            )
+            par_cible: dict[str, list[models.Model]] = {}
+            lignes = []
+            for objet in verrouilles:
+                statut = getattr(objet, self.champ_statut)
+                t = self.trouver(statut, action)
+                if t is None or ROLE_SYSTEME not in t.roles or t.motif_obligatoire:
+                    continue
+                par_cible.setdefault(t.cible, []).append(objet)
+                lignes.append(
+                    self.historique(
+                        objet=objet,
+                        acteur=None,
+                        role=ROLE_SYSTEME,
+                        action=action,
+                        statut_avant=statut,
+                        statut_apres=t.cible,
+                    )
+                )
+            for cible, groupe in par_cible.items():
+                modele._default_manager.filter(pk__in=[o.pk for o in groupe]).update(
+                    **{self.champ_statut: cible}, **modifications
+                )
+                for objet in groupe:
+                    setattr(objet, self.champ_statut, cible)
+                    for champ, valeur in modifications.items():
+                        setattr(objet, champ, valeur)
+            lignes = self.historique.objects.bulk_create(lignes)
+            paires = [(ligne.objet, ligne) for ligne in lignes]
+            for effet in self.effets:
+                en_lot = getattr(effet, "en_lot", None)
+                if en_lot is not None:
+                    transaction.on_commit(partial(en_lot, paires))
+                else:
+                    for objet, ligne in paires:
+                        transaction.on_commit(partial(effet, objet, ligne))
+        return lignes
+
 
 def _libelle_statut(objet, champ) -> str:
     display = getattr(objet, f"get_{champ}_display", None)

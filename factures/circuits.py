@@ -18,6 +18,7 @@ from factures.enums import ActionFacture as A
 from factures.enums import RoleFacture as R
 from factures.enums import StatutFacture as S
 from factures.models import FactureHistorique
+from factures.services.notifications import notifier_changement
 from habilitations import acces
 from habilitations.enums import Application, Niveau
 
@@ -33,26 +34,30 @@ def roles_sur_facture(user, facture) -> set[str]:
     - VALIDEUR_1 / VALIDEUR_2: *Factures à valider – modification* on the structure named
       first / second validator.
     """
+    # Ids, not objects: the engine re-reads the row under lock, and loading each related
+    # structure only to take its pk would cost a query apiece.
+    droits = acces.droits_de(user)
     roles = set()
-    if acces.can(
-        user,
+    if droits.peut(
         Application.FACTURES_EMISES,
         Niveau.MODIFICATION,
-        facture.fournisseur,
-        facture.service_fournisseur,
+        facture.fournisseur_id,
+        facture.service_fournisseur_id,
     ):
         roles.add(R.FOURNISSEUR)
-    if facture.destinataire_id and acces.can(
-        user,
+    if facture.destinataire_id and droits.peut(
         Application.FACTURES_RECUES,
         Niveau.MODIFICATION,
-        facture.destinataire,
-        facture.service_destinataire,
+        facture.destinataire_id,
+        facture.service_destinataire_id,
     ):
         roles.add(R.DESTINATAIRE)
-    for role, valideur in ((R.VALIDEUR_1, facture.valideur_1), (R.VALIDEUR_2, facture.valideur_2)):
-        if valideur is not None and acces.can(
-            user, Application.FACTURES_A_VALIDER, Niveau.MODIFICATION, valideur
+    for role, valideur_id in (
+        (R.VALIDEUR_1, facture.valideur_1_id),
+        (R.VALIDEUR_2, facture.valideur_2_id),
+    ):
+        if valideur_id is not None and droits.peut(
+            Application.FACTURES_A_VALIDER, Niveau.MODIFICATION, valideur_id
         ):
             roles.add(role)
     return roles
@@ -167,6 +172,8 @@ FACTURE = Circuit(
     nom="facture",
     historique=FactureHistorique,
     roles_de=roles_sur_facture,
+    # Every status change is told (supplier, validators, recipient): see that module.
+    effets=[notifier_changement],
     transitions=[
         *TRANSITIONS_FOURNISSEUR,
         *TRANSITIONS_ACHEMINEMENT,

@@ -191,6 +191,8 @@ class Facture(models.Model):
         _("numéro de la facture d'origine"), max_length=20, blank=True
     )
     commentaire = models.TextField(_("commentaire"), blank=True)
+    # Given by the recipient when it mandates the invoice (Factures reçues).
+    numero_mandat = models.CharField(_("numéro de mandat"), max_length=50, blank=True)
 
     # Totals, computed server-side from the lines (saisie) or read from the file (deposit).
     montant_ht = models.DecimalField(_("montant HT"), default=ZERO, **MONTANT)
@@ -454,3 +456,96 @@ class Anomalie(models.Model):
 
     def __str__(self):
         return f"{self.regle} ({self.get_severite_display()})"
+
+
+# --- Factures reçues: downloads by the recipient, returns the supplier acknowledges ----------
+
+
+class TypeTelechargement(models.TextChoices):
+    FACTURE = "FACTURE", _("Facture déposée")
+    RENDU = "RENDU", _("Rendu de la facture")
+    PIECE_JOINTE = "PIECE_JOINTE", _("Pièce jointe")
+
+
+class Telechargement(models.Model):
+    """One download of an invoice's file by a user of its recipient: the portal shows
+    "téléchargée par le destinataire" and the recipient searches on it."""
+
+    facture = models.ForeignKey(Facture, on_delete=models.CASCADE, related_name="telechargements")
+    utilisateur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    type_document = models.CharField(
+        _("document"), max_length=20, choices=TypeTelechargement.choices
+    )
+    piece_jointe = models.ForeignKey(
+        PieceJointeFacture, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    date = models.DateTimeField(_("date"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("téléchargement")
+        verbose_name_plural = _("téléchargements")
+        ordering = ["facture", "-date"]
+        indexes = [models.Index(fields=["facture", "date"], name="telechargement_facture")]
+
+    def __str__(self):
+        return f"{self.facture} · {self.get_type_document_display()} · {self.date:%Y-%m-%d}"
+
+
+class RetourQuerySet(models.QuerySet):
+    def a_acquitter(self):
+        """Returns not acknowledged yet, whose invoice still stands in the returned status
+        (an invoice completed since then needs no acknowledgement any more)."""
+        return self.filter(acquitte_le__isnull=True, facture__statut=models.F("statut"))
+
+
+class Retour(models.Model):
+    """An invoice the recipient sent back to the supplier: suspended or rejected (§6.1).
+
+    The supplier acknowledges it (the dialog shown at sign-in, mandatory after 7 days) and,
+    for a rejection, "traite le rejet", which takes it off his to-do list. Who did each,
+    and when, is kept on the row: it is the log of these actions.
+    """
+
+    facture = models.ForeignKey(Facture, on_delete=models.CASCADE, related_name="retours")
+    historique = models.OneToOneField(
+        FactureHistorique, on_delete=models.PROTECT, related_name="retour"
+    )
+    statut = models.CharField(_("statut"), max_length=60, choices=StatutFacture.choices)
+    cree_le = models.DateTimeField(_("retournée le"), default=timezone.now)
+    acquitte_le = models.DateTimeField(_("acquittée le"), null=True, blank=True)
+    acquitte_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acquittée par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    traite_le = models.DateTimeField(_("rejet traité le"), null=True, blank=True)
+    traite_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rejet traité par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = RetourQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("retour au fournisseur")
+        verbose_name_plural = _("retours au fournisseur")
+        ordering = ["cree_le", "id"]
+        indexes = [
+            models.Index(
+                fields=["facture"],
+                condition=Q(acquitte_le__isnull=True) | Q(traite_le__isnull=True),
+                name="retour_en_attente",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.facture} · {self.get_statut_display()}"

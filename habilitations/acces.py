@@ -173,3 +173,57 @@ def applications_de(user) -> list[str]:
     """The spaces the user may open, in the order of the menu."""
     ouvertes = droits_de(user).applications()
     return [a for a in Application if a in ouvertes]
+
+
+def habilites(application: str, niveau: str, structure_ids) -> dict[int, list[tuple]]:
+    """The reverse of `can`: who holds `application` at `niveau` on each of these structures.
+
+    Returns {structure_id: [(user, service_id or None)]}, None meaning the whole structure.
+    The same rules as `Droits`: the structure's GP holds everything on the whole structure,
+    a closed space gives nothing, an inactive structure gives no *modification*, inactive
+    accounts are left out. Two queries, whatever the number of structures (notifications of
+    many objects at once).
+    """
+    from habilitations.models import Habilitation
+    from structures.models import Structure
+
+    resultat: dict[int, list[tuple]] = {}
+    ouvertes = set()
+    structures = Structure.objects.filter(pk__in=set(structure_ids)).select_related(
+        "gestionnaire_principal"
+    )
+    for structure in structures:
+        if application not in applications_de_la_structure(structure):
+            continue
+        if niveau == Niveau.MODIFICATION and structure.statut != StatutStructure.ACTIVE:
+            continue
+        ouvertes.add(structure.pk)
+        resultat[structure.pk] = []
+        gp = structure.gestionnaire_principal
+        if gp is not None and gp.is_active:
+            resultat[structure.pk].append((gp, None))
+    niveaux = [Niveau.MODIFICATION]
+    if niveau == Niveau.CONSULTATION:
+        niveaux.append(Niveau.CONSULTATION)
+    lignes = Habilitation.objects.filter(
+        structure_id__in=ouvertes,
+        application=application,
+        niveau__in=niveaux,
+        utilisateur__is_active=True,
+    ).select_related("utilisateur")
+    for habilitation in lignes:
+        resultat[habilitation.structure_id].append(
+            (habilitation.utilisateur, habilitation.service_id)
+        )
+    return resultat
+
+
+def habilites_sur(habilites_par_structure: dict, structure_id: int, service_id=None) -> list:
+    """From `habilites(...)`: the users who hold the right on this structure, or on this
+    service of it (a structure-wide right covers every service), each once."""
+    vus, utilisateurs = set(), []
+    for user, service in habilites_par_structure.get(structure_id, ()):
+        if (service is None or service == service_id) and user.pk not in vus:
+            vus.add(user.pk)
+            utilisateurs.append(user)
+    return utilisateurs

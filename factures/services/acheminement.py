@@ -59,3 +59,32 @@ def facture_acheminer(*, facture: Facture) -> list[str]:
         if action in (A.SOUMETTRE_VALIDEUR_1, A.SOUMETTRE_VALIDEUR_2):
             break  # a validator acts now
     return appliquees
+
+
+_VERS_UN_VALIDEUR = {A.SOUMETTRE_VALIDEUR_1, A.SOUMETTRE_VALIDEUR_2}
+
+
+@transaction.atomic
+def factures_acheminer(*, factures) -> int:
+    """`facture_acheminer` for many invoices at once (the deadline sweep): the same steps,
+    applied per step to every invoice that takes it, in a few queries. Returns the number
+    of transitions applied."""
+    en_cours = list(Facture.objects.select_for_update().filter(pk__in=[f.pk for f in factures]))
+    appliquees = 0
+    while en_cours:
+        par_action: dict[str, list[Facture]] = {}
+        modifications = {}
+        for facture in en_cours:
+            suivante = _prochaine_action(facture)
+            if suivante is not None:
+                action, modifications[action] = suivante
+                par_action.setdefault(action, []).append(facture)
+        en_cours = []
+        for action, groupe in par_action.items():
+            lignes = FACTURE.appliquer_en_lot(
+                groupe, action=action, modifications=modifications[action]
+            )
+            appliquees += len(lignes)
+            if action not in _VERS_UN_VALIDEUR:  # a validator acts now
+                en_cours.extend(ligne.objet for ligne in lignes)
+    return appliquees

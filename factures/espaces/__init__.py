@@ -1,0 +1,1 @@
+"""The follow-up spaces of invoices, one module each (see factures.suivi)."""

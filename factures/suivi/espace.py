@@ -1,0 +1,93 @@
+"""What a follow-up space lists, and how (see the package docstring)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+
+from factures.models import Facture
+
+
+@dataclass(frozen=True)
+class Cellule:
+    """One cell of a result table: text, with an optional link or DSFR badge class."""
+
+    texte: str
+    lien: str = ""
+    badge: str = ""
+    numerique: bool = False
+
+
+@dataclass(frozen=True)
+class Colonne:
+    """A column of the result table and of the CSV export.
+
+    - `cle`: its key in URLs (`?tri=montant`) and the CSV header's order;
+    - `cellule(facture, espace)`: what the HTML table shows;
+    - `csv(facture)`: the raw value exported (str, Decimal, date, datetime or None);
+    - `tri`: the fields `order_by` uses when sorting on it (ascending); empty: not sortable;
+    - `tableau`: False for a column of the CSV export only.
+    """
+
+    cle: str
+    libelle: Any
+    cellule: Callable[[Facture, Espace], Cellule]
+    csv: Callable[[Facture], Any]
+    tri: tuple[str, ...] = ()
+    tableau: bool = True
+
+
+@dataclass(frozen=True)
+class Rubrique:
+    """A section of the Synthèse page: invoices needing one kind of action."""
+
+    cle: str
+    titre: Any
+    filtre: Q
+    description: Any = ""
+
+
+@dataclass(frozen=True)
+class Espace:
+    """A follow-up space.
+
+    URL names are `factures:<nom>_<page>` for the pages `synthese`, `rechercher`, `archives`,
+    `tableau_de_bord`, `export` and `detail` (the latter takes the invoice's pk).
+    `annoter` adds what the columns need (e.g. the status a supplier sees) to the scoped
+    queryset; `champ_statut` names the status field the columns, filters and dashboard use.
+    """
+
+    application: str
+    nom: str
+    titre: Any
+    colonnes: tuple[Colonne, ...]
+    filtres: type
+    rubriques: tuple[Rubrique, ...] = ()
+    tri_par_defaut: str = "-cree_le"
+    # Archives: the statuses that end an invoice's life, for this space.
+    statuts_archives: tuple[str, ...] = ()
+    champ_statut: str = "statut"
+    select_related: tuple[str, ...] = ("fournisseur", "destinataire", "service_destinataire")
+    annoter: Callable[[QuerySet], QuerySet] = field(default=lambda qs: qs)
+    # History rows this space's users must not see in the recent events (e.g. a status the
+    # recipient keeps to itself).
+    evenements_masques: Q = field(default_factory=lambda: Q(pk__in=[]))
+
+    def url(self, page: str, *args) -> str:
+        return reverse(f"factures:{self.nom}_{page}", args=args)
+
+    def factures(self, user) -> QuerySet:
+        """Every invoice `user` may see in this space (core 1), ready for the columns."""
+        qs = Facture.objects.visible_to(user, self.application)
+        return self.annoter(qs.select_related(*self.select_related))
+
+    def colonne(self, cle: str) -> Colonne | None:
+        return next((c for c in self.colonnes if c.cle == cle), None)
+
+    @property
+    def colonnes_du_tableau(self) -> tuple[Colonne, ...]:
+        return tuple(c for c in self.colonnes if c.tableau)

@@ -1,0 +1,1 @@
+"""Views of the invoice spaces, one package per space."""

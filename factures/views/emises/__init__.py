@@ -1,0 +1,1 @@
+"""Factures émises: the supplier's space (deposit, saisie, sending, follow-up)."""
