@@ -118,3 +118,11 @@ def filtre_pieces(user, role: str, niveau: str = Niveau.CONSULTATION) -> Q:
         dossier = _q_structures("dossier__moa_id", "dossier__service_moa_id", portees)
     parvenue = ~Q(cadre__in=CADRES_SOUS_TRAITANCE) | Q(mise_a_disposition_le__isnull=False)
     return base & dossier & (deposees_par_le_role | (envoyee & parvenue))
+
+
+def filtre_pieces_tous_roles(user, niveau: str = Niveau.CONSULTATION) -> Q:
+    """Q over Facture: the works pieces `user` sees in any of his roles."""
+    q = Q(pk__in=[])
+    for role in RoleTravaux:
+        q |= filtre_pieces(user, role, niveau)
+    return q

@@ -8,7 +8,14 @@ class TravauxConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # The works circuits, keyed by cadre, join the invoice circuits (factures.circuits).
+        # The works pieces join the invoices' machinery: their circuits (keyed by cadre),
+        # their routing (after a validation in Factures à valider too) and their deadlines
+        # (the same sweep as the validators').
+        from factures.services.acheminement import enregistrer_acheminement
         from travaux import circuits
+        from travaux.routage import DEPOSANT
+        from travaux.services import acheminement, delais
 
         circuits.enregistrer()
+        enregistrer_acheminement(DEPOSANT, lambda piece: acheminement.piece_acheminer(piece=piece))
+        delais.enregistrer()

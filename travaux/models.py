@@ -135,28 +135,3 @@ class PieceIncluse(models.Model):
 
     def __str__(self):
         return f"{self.piece_id} → {self.decompte_id}"
-
-
-class Telechargement(models.Model):
-    """A user downloaded a piece (« Masquer les factures téléchargées »)."""
-
-    facture = models.ForeignKey(
-        "factures.Facture", on_delete=models.CASCADE, related_name="telechargements_travaux"
-    )
-    utilisateur = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    premier_le = models.DateTimeField(_("téléchargée le"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("téléchargement d'une pièce de travaux")
-        verbose_name_plural = _("téléchargements de pièces de travaux")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["facture", "utilisateur"], name="telechargement_unique_par_utilisateur"
-            )
-        ]
-        indexes = [models.Index(fields=["utilisateur", "facture"], name="telechargement_user")]
-
-    def __str__(self):
-        return f"{self.facture_id} ← {self.utilisateur_id}"

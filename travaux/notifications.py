@@ -13,13 +13,12 @@ told in the same breath (« en réponse à … »).
 
 from __future__ import annotations
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from chorus import notifications
 from factures.enums import A_TRAITER_PAR_DESTINATAIRE, StatutFacture
 from habilitations import acces
 from habilitations.enums import Application, Niveau
-from habilitations.models import Habilitation, Utilisateur
 from travaux.acces import PRESENCES_AVEC_MOA
 from travaux.routage import CADRES_SOUS_TRAITANCE
 
@@ -37,37 +36,41 @@ STATUTS_DE_PASSAGE = frozenset(
 )
 
 
-def utilisateurs_habilites(application: str, structure, service=None) -> list:
-    """The active users who hold `application` (consultation or more) on `structure` (or on
-    `service` of it), as the access core says: explicit habilitations and the GP."""
-    if structure is None:
+def _habilites(application: str, *parties) -> list:
+    """The active users who hold `application` (consultation or more) on each party, a
+    (structure, service or None) pair, as the access core says (two queries)."""
+    parties = [(s, service) for s, service in parties if s is not None]
+    if not parties:
         return []
-    candidats = set(
-        Habilitation.objects.filter(structure=structure, application=application).values_list(
-            "utilisateur_id", flat=True
-        )
-    )
-    if structure.gestionnaire_principal_id:
-        candidats.add(structure.gestionnaire_principal_id)
-    return [
-        user
-        for user in Utilisateur.objects.filter(pk__in=candidats, is_active=True).order_by("pk")
-        if acces.can(user, application, Niveau.CONSULTATION, structure, service)
-    ]
+    habilites = acces.habilites(application, Niveau.CONSULTATION, {s.pk for s, _ in parties})
+    users = []
+    for structure, service in parties:
+        users += acces.habilites_sur(habilites, structure.pk, service.pk if service else None)
+    return users
 
 
-def _parties(piece) -> list:
+def _parties(piece) -> list[tuple]:
+    """The (structure, service) of every party that sees the piece in Factures de travaux."""
     dossier = piece.dossier
-    travaux = Application.FACTURES_TRAVAUX
-    users = utilisateurs_habilites(travaux, dossier.titulaire)
+    parties = [(dossier.titulaire, None)]
     if piece.fournisseur_id != dossier.titulaire_id:
-        users += utilisateurs_habilites(travaux, piece.fournisseur)
+        parties.append((piece.fournisseur, None))
     parvenue = piece.cadre not in CADRES_SOUS_TRAITANCE or piece.mise_a_disposition_le
     if parvenue and dossier.moe_id:
-        users += utilisateurs_habilites(travaux, dossier.moe)
+        parties.append((dossier.moe, None))
     if parvenue and dossier.moa.presence_moa in PRESENCES_AVEC_MOA:
-        users += utilisateurs_habilites(travaux, dossier.moa, dossier.service_moa)
-    return users
+        parties.append((dossier.moa, dossier.service_moa))
+    return parties
+
+
+def _lien_service_financier(piece) -> str:
+    """Where the service financier processes the piece (Factures reçues)."""
+    for nom, args in (("factures:recues_detail", [piece.pk]), ("factures:recues_synthese", [])):
+        try:
+            return reverse(nom, args=args)
+        except NoReverseMatch:
+            continue
+    return reverse("espace", args=["factures-recues"])
 
 
 def _contexte(piece, ligne) -> dict:
@@ -118,18 +121,22 @@ def notifier_changement_de_statut(piece, ligne) -> None:
 
     if ligne.statut_apres == S.ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE:
         # The MOA and the supplier are told the MOE is late; the MOE gets the status change.
-        avertis = utilisateurs_habilites(travaux, dossier.titulaire)
+        avertis = [(dossier.titulaire, None)]
         if dossier.moa.presence_moa in PRESENCES_AVEC_MOA:
-            avertis += utilisateurs_habilites(travaux, dossier.moa, dossier.service_moa)
-        emettre("travaux.delai_moe_depasse", avertis, moe=dossier.moe.raison_sociale)
-        emettre("travaux.statut_change", utilisateurs_habilites(travaux, dossier.moe))
+            avertis.append((dossier.moa, dossier.service_moa))
+        emettre(
+            "travaux.delai_moe_depasse",
+            _habilites(travaux, *avertis),
+            moe=dossier.moe.raison_sociale,
+        )
+        emettre("travaux.statut_change", _habilites(travaux, (dossier.moe, None)))
         return
-    emettre("travaux.statut_change", _parties(piece))
+    emettre("travaux.statut_change", _habilites(travaux, *_parties(piece)))
     if ligne.statut_apres in A_TRAITER_PAR_DESTINATAIRE:
         emettre(
             "travaux.piece_a_payer",
-            utilisateurs_habilites(
-                Application.FACTURES_RECUES, piece.destinataire, piece.service_destinataire
+            _habilites(
+                Application.FACTURES_RECUES, (piece.destinataire, piece.service_destinataire)
             ),
-            lien=reverse("espace", args=["factures-recues"]),
+            lien=_lien_service_financier(piece),
         )

@@ -10,6 +10,7 @@ history, and calling it again on an invoice already routed changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import transaction
@@ -47,9 +48,22 @@ def _prochaine_action(facture: Facture) -> tuple[str, dict] | None:
     return None
 
 
+# Cadres routed by another app (the works pieces, by `travaux`): cadre -> its routing.
+_ACHEMINEMENTS_PAR_CADRE: dict[str, Callable[[Facture], list[str]]] = {}
+
+
+def enregistrer_acheminement(cadres, acheminer: Callable[[Facture], list[str]]) -> None:
+    """Declares the routing of other cadres: `facture_acheminer` (after a validation in
+    Factures à valider, for instance) hands their pieces to it."""
+    for cadre in cadres:
+        _ACHEMINEMENTS_PAR_CADRE[cadre] = acheminer
+
+
 @transaction.atomic
 def facture_acheminer(*, facture: Facture) -> list[str]:
     """Routes `facture` as far as the system may; returns the actions applied (maybe none)."""
+    if facture.cadre in _ACHEMINEMENTS_PAR_CADRE:
+        return _ACHEMINEMENTS_PAR_CADRE[facture.cadre](facture)
     facture = Facture.objects.select_for_update().get(pk=facture.pk)
     appliquees = []
     while (suivante := _prochaine_action(facture)) is not None:
@@ -71,6 +85,9 @@ def factures_acheminer(*, factures) -> int:
     of transitions applied."""
     en_cours = list(Facture.objects.select_for_update().filter(pk__in=[f.pk for f in factures]))
     appliquees = 0
+    for facture in [f for f in en_cours if f.cadre in _ACHEMINEMENTS_PAR_CADRE]:
+        appliquees += len(_ACHEMINEMENTS_PAR_CADRE[facture.cadre](facture))
+    en_cours = [f for f in en_cours if f.cadre not in _ACHEMINEMENTS_PAR_CADRE]
     while en_cours:
         par_action: dict[str, list[Facture]] = {}
         modifications = {}

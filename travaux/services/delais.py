@@ -1,55 +1,64 @@
-"""Deadlines of works pieces: the titulaire's or mandataire's 15 days to validate a sub- or
-co-contractor's piece (tacit validation after), the MOE's 7 days to answer (the piece is
-then flagged ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE, still actionable, and the MOA and
-supplier are told).
+"""Deadlines of works pieces, through the deadline sweep of every piece
+(`factures.services.delais.balayer_echeances`, a beat task every minute):
 
-`piece_appliquer_echeance` is what the deadline sweep calls for one overdue works piece; the
-engine re-checks the status under lock, so a sweep that runs twice changes a piece once.
+- the titulaire's or mandataire's 15 days to validate a sub- or co-contractor's piece: past
+  them it is validated tacitly (ABSENCE_VALIDATION_1_HORS_DELAI) and goes on to the MOE;
+- the MOE's 7 days to answer a projet de décompte (mensuel or final): past them the piece is
+  flagged ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE, still actionable, and the MOA and the
+  supplier are told (travaux.notifications).
+
+`enregistrer()` declares both to the sweep, by status and cadre (TravauxConfig.ready). The
+engine re-checks each status under lock: a sweep run twice changes a piece once.
 """
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.utils import timezone
+from itertools import groupby
 
-from factures.circuits import circuit_de
-from factures.enums import CADRES_TRAVAUX
 from factures.enums import ActionFacture as A
 from factures.enums import StatutFacture as S
 from factures.models import Facture
+from travaux.circuits import CIRCUITS
+from travaux.routage import CADRES_SOUS_TRAITANCE
 from travaux.services.acheminement import piece_acheminer
 
-ACTION_A_ECHEANCE = {
-    S.A_VALIDER_1: A.CONSTATER_ABSENCE_VALIDATION,
-    S.MISE_A_DISPOSITION_MOE: A.CONSTATER_DEPASSEMENT_DELAI_MOE,
-    S.PRISE_EN_COMPTE_MOE: A.CONSTATER_DEPASSEMENT_DELAI_MOE,
-}
+FIN_DU_DELAI = {"echeance_action": None}
+# Where the MOE's 7 days run, and the cadres that wait there for its answer.
+STATUTS_DELAI_MOE = [S.MISE_A_DISPOSITION_MOE, S.PRISE_EN_COMPTE_MOE]
+CADRES_DELAI_MOE = [
+    cadre
+    for cadre, circuit in CIRCUITS.items()
+    if circuit.trouver(S.MISE_A_DISPOSITION_MOE, A.CONSTATER_DEPASSEMENT_DELAI_MOE)
+]
 
 
-@transaction.atomic
-def piece_appliquer_echeance(*, piece: Facture, maintenant=None) -> str | None:
-    """Applies the timeout of a works piece whose deadline has passed; returns the action
-    applied, or None when there was nothing to do (answered meanwhile, not yet due)."""
-    maintenant = maintenant or timezone.now()
-    piece = Facture.objects.select_for_update(of=("self",)).get(pk=piece.pk)
-    if piece.echeance_action is None or piece.echeance_action > maintenant:
-        return None
-    action = ACTION_A_ECHEANCE.get(piece.statut)
-    if action is None:
-        # The wait ended without the deadline being cleared: clear it, nothing else.
-        Facture.objects.filter(pk=piece.pk).update(echeance_action=None)
-        return None
-    circuit_de(piece).appliquer(
-        piece, action=action, acteur=None, modifications={"echeance_action": None}
-    )
-    if action == A.CONSTATER_ABSENCE_VALIDATION:
-        piece_acheminer(piece=piece)  # tacit validation: on to the MOE
-    return action
+def _par_cadre(pieces: list[Facture]):
+    pieces = sorted(pieces, key=lambda p: (p.cadre, p.pk))
+    for cadre, groupe in groupby(pieces, key=lambda p: p.cadre):
+        yield CIRCUITS[cadre], list(groupe)
 
 
-def pieces_echues(maintenant=None):
-    """The works pieces whose deadline has passed, oldest first."""
-    maintenant = maintenant or timezone.now()
-    return Facture.objects.filter(
-        cadre__in=CADRES_TRAVAUX, echeance_action__lte=maintenant
-    ).order_by("echeance_action", "pk")
+def validation_tacite(pieces: list[Facture]) -> None:
+    """No answer from the titulaire / mandataire within 15 days: tacit validation, then the
+    piece goes on to the MOE."""
+    for circuit, groupe in _par_cadre(pieces):
+        lignes = circuit.appliquer_en_lot(
+            groupe, action=A.CONSTATER_ABSENCE_VALIDATION, modifications=FIN_DU_DELAI
+        )
+        for ligne in lignes:
+            piece_acheminer(piece=ligne.objet)
+
+
+def delai_moe_depasse(pieces: list[Facture]) -> None:
+    """No answer from the MOE within 7 days: the piece is flagged, and stays actionable."""
+    for circuit, groupe in _par_cadre(pieces):
+        circuit.appliquer_en_lot(
+            groupe, action=A.CONSTATER_DEPASSEMENT_DELAI_MOE, modifications=FIN_DU_DELAI
+        )
+
+
+def enregistrer() -> None:
+    from factures.services.delais import enregistrer_delai
+
+    enregistrer_delai([S.A_VALIDER_1], validation_tacite, cadres=CADRES_SOUS_TRAITANCE)
+    enregistrer_delai(STATUTS_DELAI_MOE, delai_moe_depasse, cadres=CADRES_DELAI_MOE)
