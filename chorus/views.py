@@ -17,6 +17,7 @@ NB_EVENEMENTS_RECENTS = 10
 PAGES_DES_ESPACES = {
     Application.ORGANISATION: "structures:organisation",
     Application.FACTURES_EMISES: "factures:emises_synthese",
+    Application.FACTURES_TRAVAUX: "travaux:accueil",
 }
 
 

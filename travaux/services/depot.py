@@ -406,3 +406,17 @@ def piece_envoyer(*, piece: Facture, acting_user) -> Facture:
     piece_acheminer(piece=piece)
     piece.refresh_from_db()
     return piece
+
+
+@transaction.atomic
+def piece_creer_pour_les_parties(
+    *, acting_user, cadre: str, parties, deposant: Structure, **autres
+) -> Facture:
+    """`piece_creer` in the dossier of the contract the parties name, opened or continued
+    in the same transaction (a refused piece opens no dossier)."""
+    from travaux.services.dossiers import dossier_ouvrir_ou_continuer
+
+    dossier = dossier_ouvrir_ou_continuer(parties=parties, acting_user=acting_user)
+    return piece_creer(
+        acting_user=acting_user, cadre=cadre, dossier=dossier, deposant=deposant, **autres
+    )

@@ -24,6 +24,7 @@ from travaux.services.dossiers import (
     Parties,
     dossier_ouvrir_ou_continuer,
     dossier_supprimer_si_vide,
+    verifier_parties,
 )
 
 # Actions a recipient applies to a piece as it stands.
@@ -105,6 +106,7 @@ def piece_corriger_acheminement(*, piece: Facture, acting_user, parties: Parties
     ancien = piece.dossier
     permis = champs_corrigeables(piece)
     avant = Parties.du_dossier(ancien)
+    parties = verifier_parties(parties)  # the service financier filled in, as in the dossier
     changes = {
         champ for champ in CHAMPS_DES_PARTIES if getattr(parties, champ) != getattr(avant, champ)
     }
