@@ -30,27 +30,59 @@ APPLICATION = Application.FACTURES_TRAVAUX
 PRESENCES_AVEC_MOA = [PresenceMoa.AVEC_MOA, PresenceMoa.EXCLUSIVEMENT_MOA]
 
 
-def _eligibles(role: str) -> Q:
-    """The structures that may hold `role` at all."""
-    if role == RoleTravaux.MOA:
-        return Q(categorie=CategorieStructure.PUBLIQUE, presence_moa__in=PRESENCES_AVEC_MOA)
-    return ~Q(presence_moa=PresenceMoa.EXCLUSIVEMENT_MOA)
-
-
 def structure_eligible(structure, role: str) -> bool:
+    return _eligible(structure.categorie, structure.presence_moa, role)
+
+
+def _eligible(categorie: str, presence_moa: str, role: str) -> bool:
     if role == RoleTravaux.MOA:
-        return structure.est_publique and structure.presence_moa in PRESENCES_AVEC_MOA
-    return structure.presence_moa != PresenceMoa.EXCLUSIVEMENT_MOA
+        return categorie == CategorieStructure.PUBLIQUE and presence_moa in PRESENCES_AVEC_MOA
+    return presence_moa != PresenceMoa.EXCLUSIVEMENT_MOA
+
+
+def _structures_de_l_espace(user) -> dict[int, tuple[str, str]]:
+    """{structure id: (category, Présence MOA)} of every structure where `user` holds the
+    space, read once and kept on the user object like his rights (one query a request)."""
+    cache = getattr(user, "_structures_travaux", None)
+    if cache is None:
+        from structures.models import Structure
+
+        ids = acces.droits_de(user).structure_ids(APPLICATION, Niveau.CONSULTATION)
+        cache = (
+            {
+                pk: (categorie, presence)
+                for pk, categorie, presence in Structure.objects.filter(pk__in=ids).values_list(
+                    "pk", "categorie", "presence_moa"
+                )
+            }
+            if ids
+            else {}
+        )
+        if user.is_authenticated:
+            user._structures_travaux = cache
+    return cache
+
+
+def ids_du_role(user, role: str, niveau: str = Niveau.CONSULTATION) -> set[int]:
+    """Ids of the structures `user` acts for in `role` (at `niveau`)."""
+    ids = acces.droits_de(user).structure_ids(APPLICATION, niveau)
+    return {
+        pk
+        for pk, (categorie, presence) in _structures_de_l_espace(user).items()
+        if pk in ids and _eligible(categorie, presence, role)
+    }
 
 
 def structures_du_role(user, role: str, niveau: str = Niveau.CONSULTATION) -> QuerySet:
     """The structures `user` acts for in `role` (at `niveau`)."""
-    return acces.structures_for(user, APPLICATION, niveau).filter(_eligibles(role))
+    from structures.models import Structure
+
+    return Structure.objects.filter(pk__in=ids_du_role(user, role, niveau))
 
 
 def roles_de(user) -> list[RoleTravaux]:
     """The roles `user` may take in Factures de travaux, in the order of the tabs."""
-    return [r for r in RoleTravaux if structures_du_role(user, r).exists()]
+    return [r for r in RoleTravaux if ids_du_role(user, r)]
 
 
 def peut_agir(user, role: str, structure, service=None) -> bool:
@@ -64,9 +96,7 @@ def _portees_du_role(user, role: str, niveau: str) -> set[tuple[int, int | None]
     portees = acces.portees(user, APPLICATION, niveau)
     if not portees:
         return set()
-    ids = set(
-        structures_du_role(user, role, niveau).values_list("pk", flat=True)
-    )  # one query, cached rights
+    ids = ids_du_role(user, role, niveau)
     return {(s, service) for s, service in portees if s in ids}
 
 

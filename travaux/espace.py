@@ -305,9 +305,7 @@ class EspaceTravaux(Espace):
 
 def _rubriques(user, role: str) -> tuple[Rubrique, ...]:
     """What waits for `user` in `role`: the Synthèse's sections."""
-    miennes = set(
-        acces.structures_du_role(user, role, Niveau.CONSULTATION).values_list("pk", flat=True)
-    )
+    miennes = acces.ids_du_role(user, role, Niveau.CONSULTATION)
     deposees = Q(cadre__in=cadres_deposes_par(role))
     brouillons = Rubrique(
         "brouillons",

@@ -39,7 +39,7 @@ def url_role(role: str, page: str, *args) -> str:
 
 
 def exiger_role(request, role: str) -> None:
-    if not acces.structures_du_role(request.user, role).exists():
+    if not acces.ids_du_role(request.user, role):
         raise Http404
 
 
@@ -77,7 +77,7 @@ def actions_du_role(piece: Facture, user, role: str) -> list:
 
 
 def peut_deposer(user, role: str) -> bool:
-    return acces.structures_du_role(user, role, Niveau.MODIFICATION).exists()
+    return bool(acces.ids_du_role(user, role, Niveau.MODIFICATION))
 
 
 def roles_ouverts(request) -> list[dict]:

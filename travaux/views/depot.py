@@ -62,7 +62,7 @@ def _dossiers_ou_deposer(user, role):
 def choisir(request, role):
     """First step: the piece to deposit and its dossier."""
     exiger_role(request, role)
-    if not acces.structures_du_role(request.user, role, Niveau.MODIFICATION).exists():
+    if not acces.ids_du_role(request.user, role, Niveau.MODIFICATION):
         raise PermissionDenied
     form = ChoixDepotForm(
         data=request.GET or None, role=role, dossiers=_dossiers_ou_deposer(request.user, role)
@@ -111,9 +111,9 @@ def deposer(request, role, cadre):
     """The form of one piece: its dossier's parties when it opens one, then its data."""
     exiger_role(request, role)
     cadre = _cadre(role, cadre)
-    structures = acces.structures_du_role(request.user, role, Niveau.MODIFICATION)
-    if not structures.exists():
+    if not acces.ids_du_role(request.user, role, Niveau.MODIFICATION):
         raise PermissionDenied
+    structures = acces.structures_du_role(request.user, role, Niveau.MODIFICATION)
     precedente = dossier = None
     if request.GET.get("precedente", "").isdigit():
         precedente = piece_du_role(request, role, int(request.GET["precedente"]))
