@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "habilitations.context_processors.espaces",
+                "factures.context_processors.retours",
             ],
         },
     }

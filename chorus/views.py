@@ -17,6 +17,8 @@ NB_EVENEMENTS_RECENTS = 10
 PAGES_DES_ESPACES = {
     Application.ORGANISATION: "structures:organisation",
     Application.FACTURES_EMISES: "factures:emises_synthese",
+    Application.FACTURES_RECUES: "factures:recues_synthese",
+    Application.FACTURES_A_VALIDER: "factures:valider_synthese",
     Application.FACTURES_TRAVAUX: "travaux:accueil",
 }
 

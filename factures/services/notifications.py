@@ -60,7 +60,7 @@ def _lien(nom: str, *args) -> str:
 
 def lien_fournisseur(facture_id: int) -> str:
     """Where the supplier follows the invoice (its detail page in Factures émises)."""
-    return _lien("factures:detail", facture_id) or _lien("espace", "factures-emises")
+    return _lien("factures:emises_detail", facture_id)
 
 
 def notifier_changements(paires) -> None:

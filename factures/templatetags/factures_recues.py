@@ -1,4 +1,5 @@
-"""Display helpers of Factures reçues / à valider pages and of the invoice notifications.
+"""Display helpers of Factures reçues / à valider pages and of the invoice notifications
+(besides `factures_tags`).
 
 Notifications keep codes and ISO dates in their JSON context: these filters turn them into
 labels and dates in the language the e-mail or the page is rendered in.
@@ -15,30 +16,13 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from factures.enums import ActionFacture, StatutFacture
-
 register = template.Library()
 
 
 @register.filter
-def libelle_statut(code: str) -> str:
-    try:
-        return str(StatutFacture(code).label)
-    except ValueError:
-        return code
-
-
-@register.filter
-def libelle_action(code: str) -> str:
-    try:
-        return str(ActionFacture(code).label)
-    except ValueError:
-        return code
-
-
-@register.filter
-def montant(valeur) -> str:
-    """An amount the French way in French (1 234,50), the English way in English."""
+def montant_texte(valeur) -> str:
+    """An amount stored as text (a notification's context), in the active language's way:
+    1 234,50 in French, 1,234.50 in English."""
     try:
         nombre = Decimal(str(valeur))
     except (InvalidOperation, ValueError):

@@ -1,6 +1,6 @@
 """URLs of the invoice spaces, one module per space."""
 
-from factures.urls import emises, recues, valider
+from factures.urls import emises, recues, retours, valider
 
 app_name = "factures"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     *emises.urlpatterns,
     *recues.urlpatterns,
     *valider.urlpatterns,
+    *retours.urlpatterns,
 ]

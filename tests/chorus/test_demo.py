@@ -27,9 +27,16 @@ def test_la_demo_cree_les_acteurs_et_se_relance_sans_doublon(settings):
         Service.objects.count(),
         Utilisateur.objects.count(),
     )
-    assert Structure.objects.count() == len(STRUCTURES)
-    assert Utilisateur.objects.count() == len(UTILISATEURS) + 1
+    # + the sub-contractor of Factures à valider and its GP (factures/demo_recues.py).
+    assert Structure.objects.count() == len(STRUCTURES) + 1
+    assert Utilisateur.objects.count() == len(UTILISATEURS) + 2
     assert Habilitation.objects.count() == 2
+    from factures.models import Facture
+
+    assert Facture.objects.filter(statut="MISE_A_DISPOSITION").count() == 3
+    assert Facture.objects.get(statut="A_VALIDER_1").valideur_1.raison_sociale == (
+        "Bâtiments Durand SARL"
+    )
 
 
 def test_les_comptes_de_demo_ont_les_droits_que_le_readme_annonce(settings):

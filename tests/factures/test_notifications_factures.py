@@ -67,7 +67,7 @@ def test_une_validation_et_son_acheminement_font_un_seul_changement(
     )
     assert "Complément d'information : Conforme au DC4" in au_fournisseur.body
     au_destinataire = courriels["agent@valbourg.fr"]
-    assert au_destinataire.subject == "Chorus Pro : une facture reçue à traiter"
+    assert au_destinataire.subject == "Chorus Pro : 1 facture reçue à traiter"
     assert "F-A9-1 · Peintures Morel · 1\xa0200,00 EUR" in au_destinataire.body
 
 
@@ -80,7 +80,7 @@ def test_le_valideur_est_prevenu_qu_une_facture_l_attend(
     courriels = {a(c): c for c in mailoutbox}
     assert sorted(courriels) == ["gp@peintures-morel.fr", "gp@titulaire.fr"]
     au_valideur = courriels["gp@titulaire.fr"]
-    assert au_valideur.subject == "Chorus Pro : une facture à valider"
+    assert au_valideur.subject == "Chorus Pro : 1 facture à valider"
     assert "F-A9-2 · Peintures Morel" in au_valideur.body
     assert "à valider avant le" in au_valideur.body
 

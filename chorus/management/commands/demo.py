@@ -119,6 +119,19 @@ class Command(BaseCommand):
             agent = self._utilisateur(*SUPPORT)
             agent.est_agent_support = True
             agent.save(update_fields=["est_agent_support"])
+            # Factures reçues and à valider (issue 5): a sub-contractor, invoices to process.
+            from factures import demo_recues
+
+            demo_recues.charger(
+                structures=structures,
+                utilisateurs={
+                    u.email: u
+                    for u in Utilisateur.objects.filter(email__endswith="@demo.chorus.test")
+                },
+                creer_utilisateur=self._utilisateur,
+                siret=siret,
+                rattacher=self._rattacher,
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Données de démonstration prêtes : {len(STRUCTURES)} structures, "

@@ -1,0 +1,285 @@
+"""Benchmark of Factures reçues and Factures à valider on a large data set (issue 5).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/chorus .venv/bin/python bench/recues.py
+
+Its own throwaway database ("bench_recues_<name of DATABASE_URL's database>", so that two
+checkouts benchmarking at once do not share it), created and destroyed here, filled
+with COPY: BENCH_RECUES_FACTURES invoices (default 1,000,000) from 2,000 suppliers to 500
+public entities, of which one structure receives 50,000 and one titulaire has 100,000
+validations overdue. Targets (issue 5), on PostgreSQL:
+- the recipient's Synthèse for the structure with 50,000 invoices: p95 ≤ 100 ms;
+- a batch action on 200 invoices: ≤ 2 s;
+- the deadline sweep of 100,000 overdue validations: ≤ 30 s.
+E-mail tasks are published to Redis (CHORUS_BENCH_REDIS_URL, default db 6) as in
+production, then purged; they are not sent here.
+"""
+
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chorus.settings")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+TOTAL = int(os.environ.get("BENCH_RECUES_FACTURES", "1000000"))
+RUNS = int(os.environ.get("BENCH_RUNS", "50"))
+REDIS = os.environ.get("CHORUS_BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
+GRANDE_ENTITE = min(50_000, TOTAL // 10)
+EN_RETARD = min(100_000, TOTAL // 5)
+FOURNISSEURS = 2000
+ENTITES = 500
+
+COLONNES = [
+    "fournisseur_id",
+    "destinataire_id",
+    "service_destinataire_id",
+    "valideur_1_id",
+    "cadre",
+    "statut",
+    "type_facture",
+    "numero",
+    "date_facture",
+    "annee_facture",
+    "devise",
+    "type_tva",
+    "motif_exoneration",
+    "mode_paiement",
+    "numero_marche",
+    "numero_engagement",
+    "numero_facture_origine",
+    "commentaire",
+    "numero_mandat",
+    "montant_ht",
+    "montant_tva",
+    "montant_ttc",
+    "montant_remise_globale_ttc",
+    "motif_remise_globale",
+    "montant_a_payer",
+    "mode_depot",
+    "format_depot",
+    "etat_controle",
+    "cree_le",
+    "modifiee_le",
+    "deposee_le",
+    "mise_a_disposition_le",
+    "soumise_a_validation_le",
+    "echeance_action",
+]
+# Statuses of the invoices at a recipient, with their weights.
+STATUTS = [
+    ("MISE_A_DISPOSITION", 8),
+    ("COMPLETEE", 1),
+    ("SUSPENDUE", 2),
+    ("SERVICE_FAIT", 6),
+    ("MANDATEE", 6),
+    ("COMPTABILISEE", 5),
+    ("MISE_EN_PAIEMENT", 65),
+    ("REJETEE", 7),
+]
+
+
+def generer():
+    from habilitations.models import Utilisateur
+    from structures.models import Service, Structure
+
+    rng = random.Random(5)
+    structures = [
+        Structure(
+            type_identifiant="SIRET",
+            identifiant=f"B{n:013d}",
+            raison_sociale=f"{'Entreprise' if n < FOURNISSEURS else 'Commune'} {n}",
+            categorie="PRIVEE" if n < FOURNISSEURS else "PUBLIQUE",
+        )
+        for n in range(FOURNISSEURS + ENTITES + 1)
+    ]
+    Structure.objects.bulk_create(structures, batch_size=1000)
+    fournisseurs = structures[:FOURNISSEURS]
+    entites = structures[FOURNISSEURS : FOURNISSEURS + ENTITES]
+    titulaire = structures[-1]
+    services = Service.objects.bulk_create(
+        [
+            Service(structure=e, code=f"S{k}", libelle=f"Service {k}")
+            for e in entites
+            for k in (1, 2)
+        ]
+    )
+    services_de = {}
+    for s in services:
+        services_de.setdefault(s.structure_id, []).append(s.pk)
+    grande = entites[0]
+    gp = Utilisateur.objects.create_user("gp@bench.test", "x", prenom="G", nom="P")
+    grande.gestionnaire_principal = gp
+    grande.save(update_fields=["gestionnaire_principal"])
+    for structure in [*fournisseurs[:50], titulaire]:
+        user = Utilisateur.objects.create_user(
+            f"gp{structure.pk}@bench.test", "x", prenom="F", nom=str(structure.pk)
+        )
+        structure.gestionnaire_principal = user
+        structure.save(update_fields=["gestionnaire_principal"])
+
+    maintenant = timezone.now()
+    debut = time.perf_counter()
+    poids = [w for _s, w in STATUTS]
+    noms = [s for s, _w in STATUTS]
+    with connection.cursor() as curseur:
+        copie = f"COPY factures_facture ({', '.join(COLONNES)}) FROM STDIN"
+        with curseur.cursor.copy(copie) as flux:
+            for n in range(TOTAL):
+                fournisseur = fournisseurs[n % FOURNISSEURS]
+                ht = rng.randint(100, 100_000)
+                depot = maintenant - timedelta(days=rng.randint(0, 700), minutes=n % 1440)
+                valideur = None
+                soumise = echeance = None
+                cadre = "A1_FACTURE_FOURNISSEUR"
+                if n < EN_RETARD:
+                    entite = entites[1 + n % (ENTITES - 1)]
+                    statut, cadre, valideur = "A_VALIDER_1", "A9_FACTURE_SOUSTRAITANT", titulaire.pk
+                    soumise = maintenant - timedelta(days=16)
+                    echeance = soumise + timedelta(days=15, seconds=n % 3600)
+                elif n < EN_RETARD + GRANDE_ENTITE:
+                    entite = grande
+                    statut = rng.choices(noms, poids)[0]
+                else:
+                    entite = entites[1 + n % (ENTITES - 1)]
+                    statut = rng.choices(noms, poids)[0]
+                service = services_de[entite.pk][n % 2]
+                tva = ht // 5
+                flux.write_row(
+                    [
+                        fournisseur.pk,
+                        entite.pk,
+                        service,
+                        valideur,
+                        cadre,
+                        statut,
+                        "FACTURE",
+                        f"B{n:09d}",
+                        date(2026, 1 + n % 12, 1 + n % 28),
+                        2026,
+                        "EUR",
+                        "TVA_SUR_DEBIT",
+                        "",
+                        "VIREMENT",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        f"{ht}.00",
+                        f"{tva}.00",
+                        f"{ht + tva}.00",
+                        "0.00",
+                        "",
+                        f"{ht + tva}.00",
+                        "SAISIE_PORTAIL",
+                        "",
+                        "SANS_OBJET",
+                        depot,
+                        depot,
+                        depot,
+                        None if n < EN_RETARD else depot,
+                        soumise,
+                        echeance,
+                    ]
+                )
+        curseur.execute("ANALYZE factures_facture")
+    print(f"{TOTAL:,} invoices written by COPY in {time.perf_counter() - debut:.1f} s")
+    return grande, gp
+
+
+def p95(durees):
+    return sorted(durees)[max(0, int(len(durees) * 0.95) - 1)]
+
+
+def mesurer_synthese(grande, gp):
+    from factures.models import Facture
+
+    client = Client()
+    client.force_login(gp)
+    assert client.get("/factures-recues/").status_code == 200  # warm-up
+    durees = []
+    for _ in range(RUNS):
+        debut = time.perf_counter()
+        reponse = client.get("/factures-recues/")
+        durees.append((time.perf_counter() - debut) * 1000)
+        assert reponse.status_code == 200
+    n = Facture.objects.filter(destinataire=grande).count()
+    print(
+        f"Synthèse of a structure with {n:,} invoices: median "
+        f"{statistics.median(durees):.1f} ms, p95 {p95(durees):.1f} ms (target ≤ 100 ms)"
+    )
+
+
+def mesurer_lot(grande, gp):
+    from factures.models import Facture
+    from factures.services.traitement import factures_traiter
+
+    factures = list(
+        Facture.objects.filter(destinataire=grande, statut="MISE_A_DISPOSITION")
+        .select_related("fournisseur")
+        .order_by("deposee_le")[:200]
+    )
+    debut = time.perf_counter()
+    resultats = factures_traiter(factures=factures, action="CONSTATER_SERVICE_FAIT", acting_user=gp)
+    duree = time.perf_counter() - debut
+    assert all(r.reussi for r in resultats), [r.message for r in resultats if not r.reussi][:3]
+    print(f"Batch action on {len(factures)} invoices: {duree:.2f} s (target ≤ 2 s)")
+
+
+def mesurer_balayage():
+    from factures.models import Facture
+    from factures.services import delais
+
+    debut = time.perf_counter()
+    traitees = delais.balayer_echeances()
+    duree = time.perf_counter() - debut
+    restantes = Facture.objects.filter(statut="A_VALIDER_1").count()
+    print(
+        f"Deadline sweep: {traitees:,} overdue validations in {duree:.1f} s "
+        f"({restantes} left; target ≤ 30 s for 100,000)"
+    )
+
+
+def main():
+    from chorus.celery import app
+
+    setup_test_environment()
+    if connection.vendor != "postgresql":
+        print("bench/recues.py needs PostgreSQL (COPY, SKIP LOCKED): skipped.")
+        return
+    nom_test = f"bench_recues_{connection.settings_dict['NAME']}"
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = nom_test
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    app.conf.task_always_eager = False
+    app.conf.broker_url = REDIS
+    try:
+        from django.conf import settings
+
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        grande, gp = generer()
+        mesurer_synthese(grande, gp)
+        mesurer_lot(grande, gp)
+        mesurer_balayage()
+    finally:
+        try:
+            app.control.purge()
+        except Exception as exc:  # Redis absent: nothing was queued
+            print(f"(queue not purged: {exc.__class__.__name__})")
+        connection.creation.destroy_test_db(nom_test, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

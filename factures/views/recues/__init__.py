@@ -1,0 +1,1 @@
+"""Factures reçues: the recipient's pages (follow-up, invoice, processing, batches)."""

@@ -1,0 +1,1 @@
+"""Factures à valider: the validator's pages (follow-up, invoice, answer)."""
