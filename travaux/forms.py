@@ -287,6 +287,8 @@ class MotifForm(FormulaireDsfr, forms.Form):
         self.fields["motif"].required = obligatoire
         if libelle:
             self.fields["motif"].label = libelle
+        # The DSFR form builds its bound fields (label, optional mark) in __init__.
+        self._bound_fields_cache.clear()
 
 
 class ConfirmationForm(FormulaireDsfr, forms.Form):

@@ -8,6 +8,7 @@ deposit opens it, the next ones continue it (travaux.services.dossiers).
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -90,11 +91,17 @@ class DossierFacturation(models.Model):
         verbose_name_plural = _("dossiers de facturation")
         ordering = ["-cree_le", "-id"]
         constraints = [
-            # One dossier per contract: market number and parties (no MOE counts as a value).
+            # One dossier per contract: market number and parties; « no MOE on the portal »
+            # counts as a value (two partial constraints: SQLite has no NULLS NOT DISTINCT).
             models.UniqueConstraint(
                 fields=["titulaire", "numero_marche", "moa", "moe"],
+                condition=Q(moe__isnull=False),
                 name="dossier_unique_par_marche_et_parties",
-                nulls_distinct=False,
+            ),
+            models.UniqueConstraint(
+                fields=["titulaire", "numero_marche", "moa"],
+                condition=Q(moe__isnull=True),
+                name="dossier_unique_par_marche_sans_moe",
             ),
         ]
 

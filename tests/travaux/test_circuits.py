@@ -588,3 +588,20 @@ def test_le_titulaire_ne_depose_pas_a_la_place_de_son_sous_traitant(sous_traitan
             deposant=ch.titulaire,
             donnees=donnees(),
         )
+
+
+def test_le_service_financier_suspend_une_piece_et_son_deposant_la_complete():
+    ch = Chantier()
+    dossier = dossier_ouvrir_ou_continuer(parties=ch.parties(), acting_user=ch.fournisseur)
+    a19 = deposer(
+        ch, ch.moa, C.A19_ETAT_ACOMPTE_VALIDE_MOA, deposant=ch.moa_structure, dossier=dossier
+    )
+    facture_traiter(
+        facture=a19, action=A.SUSPENDRE, acting_user=ch.financier, motif="Pièce illisible"
+    )
+    assert statut(a19) == S.SUSPENDUE
+    with pytest.raises(ActeurNonAutorise):  # the titulaire did not deposit it
+        piece_traiter(piece=a19, acting_user=ch.fournisseur, action=A.COMPLETER, motif="x")
+    piece_traiter(piece=a19, acting_user=ch.moa, action=A.COMPLETER, motif="Version lisible")
+    assert statut(a19) == S.COMPLETEE
+    assert a19 in Facture.objects.visible_to(ch.financier, Application.FACTURES_RECUES)

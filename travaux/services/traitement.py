@@ -1,7 +1,8 @@
 """What the recipients of works pieces do, besides answering with a piece of their own:
 the MOE and the MOA take a piece into account or refuse it (routing error, or another
 motif), the supplier refuses a décompte général, the titulaire or mandataire validates a
-sub- or co-contractor's piece; and the depositor corrects a routing error.
+sub- or co-contractor's piece, the depositor completes a piece the service financier
+suspended; and the depositor corrects a routing error.
 
 A difference in amounts is never a reason to refuse: the MOE (or MOA) corrects the amounts
 in its own piece, and the dossier shows the difference.
@@ -35,6 +36,7 @@ ACTIONS_DE_TRAITEMENT = frozenset(
         A.SIGNALER_ERREUR_ACHEMINEMENT,
         A.VALIDER,
         A.SIGNALER_ERREUR_VALIDEUR,
+        A.COMPLETER,
     }
 )
 # Those that end the wait for an answer: the deadline stops.

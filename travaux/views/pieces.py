@@ -55,6 +55,11 @@ TRAITEMENTS = {
         gettext_lazy("Qu'est-ce qui est erroné ? (destinataire, service…)"),
     ),
     "valider": (A.VALIDER, gettext_lazy("Valider"), gettext_lazy("Complément d'information")),
+    "completer": (
+        A.COMPLETER,
+        gettext_lazy("Compléter"),
+        gettext_lazy("Complément d'information pour le service financier"),
+    ),
     "signaler-erreur-valideur": (
         A.SIGNALER_ERREUR_VALIDEUR,
         gettext_lazy("Refuser : je ne suis pas le bon valideur"),

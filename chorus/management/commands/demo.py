@@ -132,6 +132,16 @@ class Command(BaseCommand):
                 siret=siret,
                 rattacher=self._rattacher,
             )
+            # Factures de travaux (issue 6): a works dossier from projet to état validé.
+            from travaux import demo as demo_travaux
+
+            demo_travaux.charger(
+                structures=structures,
+                utilisateurs={
+                    u.email: u
+                    for u in Utilisateur.objects.filter(email__endswith="@demo.chorus.test")
+                },
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Données de démonstration prêtes : {len(STRUCTURES)} structures, "
