@@ -21,4 +21,9 @@ app.conf.beat_schedule = {
         "task": "factures.tasks.appliquer_delais_echus",
         "schedule": 60.0,
     },
+    # Renders invoices and certificates whose task was lost (worker crash, broker down).
+    "factures-relancer-rendus": {
+        "task": "factures.tasks.relancer_rendus_en_attente",
+        "schedule": 600.0,
+    },
 }

@@ -311,6 +311,47 @@ def enregistrer(
     return document
 
 
+def enregistrer_contenu(
+    data: bytes,
+    *,
+    nom: str,
+    type_mime: str,
+    par: AbstractBaseUser | None = None,
+) -> Document:
+    """Stores bytes the portal made itself (a rendering, a certificate…) as a `Document`.
+
+    No upload checks: the content is ours, not a user's. The name must carry an extension
+    (the stored file keeps it); the SHA-256 is computed here. All or nothing, as `enregistrer`."""
+    extension = os.path.splitext(nom)[1].lower()
+    if not data:
+        raise ValueError("enregistrer_contenu() needs content")
+    if not extension or len(extension) > Document._meta.get_field("extension").max_length:
+        raise ValueError(f"enregistrer_contenu() needs a name with an extension, not {nom!r}")
+    document = Document(
+        nom=nom,
+        extension=extension,
+        type_mime=type_mime,
+        taille=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        depose_par=par,
+    )
+    document.fichier.save(f"document{extension}", ContentFile(data), save=False)
+    try:
+        with transaction.atomic():
+            document.save()
+    except BaseException:
+        document.fichier.delete(save=False)
+        raise
+    return document
+
+
+def supprimer(document: Document) -> None:
+    """Deletes a document that nothing references any more: its row, then its file."""
+    fichier = document.fichier
+    document.delete()
+    transaction.on_commit(lambda: fichier.delete(save=False))
+
+
 def telecharger(request: HttpRequest, document: Document, *, inline: bool = False) -> FileResponse:
     """Streams a stored document. The caller has already checked access to it (core 1)."""
     if not request.user.is_authenticated:

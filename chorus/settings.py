@@ -216,7 +216,12 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Upload limits (domain §5): the main invoice file and each attachment, and their sum.
 DOCUMENT_TAILLE_MAX = env.int("DOCUMENT_TAILLE_MAX", default=10 * 1024 * 1024)
 DOCUMENTS_TAILLE_TOTALE_MAX = env.int("DOCUMENTS_TAILLE_TOTALE_MAX", default=120 * 1024 * 1024)
+# French e-invoicing rules (BR-FR, 2026 reform): findings warn; true makes fatal ones block.
+FACTURES_BR_FR_BLOQUANTES = env.bool("FACTURES_BR_FR_BLOQUANTES", default=False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A typed invoice may have up to 10,000 lines of 7 fields (domain §5); the 5 Mo body limit
+# above still bounds what a request may cost.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 100_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- E-mail ----------------------------------------------------------------------------------
@@ -256,7 +261,13 @@ LOGGING = {
     "formatters": {"simple": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "simple"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Rendering libraries log every step and font at INFO (factures/rendu/).
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "factur-x": {"level": "WARNING"},
+    },
 }
 
 # --- Portal ----------------------------------------------------------------------------------

@@ -43,6 +43,20 @@ class TvaLue:
     motif_exoneration: str = ""  # BT-120
 
 
+@dataclass(frozen=True)
+class IdentifiantLu:
+    """One identifier of a party as the file gives it, for routing (domain §5.1).
+
+    `terme` says which one: BT-30 (legal), BT-29 (other), BT-31 (VAT), BT-34 (electronic
+    address) for the seller; BT-47, BT-46, BT-48, BT-49 for the buyer. `schema` is its scheme
+    identifier as written ("0009" or Chorus Pro's "1" for a SIRET, "0002" SIREN, "VA"…).
+    """
+
+    valeur: str
+    schema: str = ""
+    terme: str = ""
+
+
 @dataclass
 class FactureLue:
     """An invoice as read from a file (format: factures.enums.FormatFacture)."""
@@ -87,6 +101,13 @@ class FactureLue:
     tva: list[TvaLue] = field(default_factory=list)
     # EN 16931 terms the reader found ("BT-1", "BT-10"…).
     termes_trouves: set[str] = field(default_factory=set)
+    # Added by the formats library (additive): every identifier of each party, in the order
+    # routing should try them (legal identifier first), and a few more terms.
+    identifiants_fournisseur: list[IdentifiantLu] = field(default_factory=list)
+    identifiants_destinataire: list[IdentifiantLu] = field(default_factory=list)
+    montant_arrondi: Decimal | None = None  # BT-114
+    profil: str = ""  # BT-24 specification identifier (Factur-X profile, CIUS…)
+    processus_metier: str = ""  # BT-23 business process type
 
 
 @dataclass(frozen=True)
@@ -100,7 +121,11 @@ class Constat:
     - `terme`: the EN 16931 term concerned ("BT-109", "BG-23") or "";
     - `champ`: the form field it concerns (a name of Facture / LigneFacture) or "";
     - `message`: in French, for the user (translated by gettext where we wrote it);
-    - `emplacement`: where in the file (an XPath, a line number) or "".
+    - `emplacement`: where in the file (an XPath, a line number) or "";
+    - `detail`: the check's original wording (the schematrons speak English), or "".
+
+    Line fields are named `lignes.<field of LigneFacture>` and VAT breakdown fields
+    `lignes_tva.<field of LigneTva>`; `emplacement` then tells which line.
     """
 
     regle: str
@@ -110,3 +135,4 @@ class Constat:
     terme: str = ""
     champ: str = ""
     emplacement: str = ""
+    detail: str = ""

@@ -20,22 +20,6 @@ from tests.structures.factories import ServiceFactory, StructureFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def fournisseur():
-    return StructureFactory(raison_sociale="Bâtiments Durand")
-
-
-@pytest.fixture
-def gp(fournisseur):
-    return UtilisateurFactory(gestionnaire_de=fournisseur)
-
-
-@pytest.fixture
-def client_gp(client, gp):
-    client.force_login(gp)
-    return client
-
-
 def _csv(response):
     contenu = b"".join(response.streaming_content).decode("utf-8")
     assert contenu.startswith("\ufeff")
