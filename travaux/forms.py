@@ -4,12 +4,12 @@ the services apply the business rules (travaux/services/)."""
 from __future__ import annotations
 
 from django import forms
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from chorus.forms import FormulaireDsfr
 from factures.enums import Cadre
 from factures.forms.champs import ChampDecimal
+from factures.services import verifications
 from structures.enums import StatutService
 from structures.models import Service, Structure
 from travaux.enums import RoleTravaux
@@ -18,11 +18,12 @@ from travaux.services.dossiers import Parties
 
 R = RoleTravaux
 MOTIF_MAX = 1000
-# Invoice numbers (domain §5): ≤ 20 characters, letters, digits and - _ / +.
-numero_valide = RegexValidator(
-    r"^[A-Za-z0-9_/+-]{1,20}$",
-    _("20 caractères au plus : lettres, chiffres et - _ / + seulement."),
-)
+
+
+def numero_valide(valeur: str) -> None:
+    """The number rule of every invoice (domain §5), as Factures émises checks it."""
+    if not verifications.numero_valide(valeur):
+        raise forms.ValidationError(verifications.message_numero())
 
 
 def _date(**kwargs) -> forms.DateField:

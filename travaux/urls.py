@@ -37,6 +37,7 @@ def _pages(role: RoleTravaux) -> list:
         path(f"{piece}traiter/<slug:action>/", pieces.traiter, role_, name=f"{n}_traiter"),
         path(f"{piece}corriger/", pieces.corriger, role_, name=f"{n}_corriger"),
         path(f"{piece}fichier/", pieces.telecharger, role_, name=f"{n}_fichier"),
+        path(f"{piece}certificat/", pieces.certificat, role_, name=f"{n}_certificat"),
     ]
 
 

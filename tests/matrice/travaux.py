@@ -64,6 +64,7 @@ def _pieces(monde):
             S.A_ASSOCIER_FOURNISSEUR,
             destinataire=entite,
             document_original=document_pdf("dg.pdf"),
+            document_certificat=document_pdf("certificat.pdf"),
         ),
         "traitement": "refuser",
     }
@@ -80,6 +81,7 @@ def _pieces(monde):
             destinataire=entite,
             echeance_action=timezone.now() + timezone.timedelta(days=7),
             document_original=document_pdf("pdm.pdf"),
+            document_certificat=document_pdf("certificat.pdf"),
         ),
         "traitement": "prendre-en-compte",
     }
@@ -95,6 +97,7 @@ def _pieces(monde):
             S.MISE_A_DISPOSITION_MOA,
             destinataire=entite,
             document_original=document_pdf("ea.pdf"),
+            document_certificat=document_pdf("certificat.pdf"),
         ),
         "traitement": "prendre-en-compte",
     }
@@ -147,6 +150,7 @@ def lignes(monde):
                 ),
                 f"travaux:{role}_corriger": (url("corriger", p["erreur"].pk), ECRITURE),
                 f"travaux:{role}_fichier": (url("fichier", p["a_traiter"].pk), LECTURE),
+                f"travaux:{role}_certificat": (url("certificat", p["a_traiter"].pk), LECTURE),
             }
         )
     return rangees

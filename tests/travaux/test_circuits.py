@@ -605,3 +605,27 @@ def test_le_service_financier_suspend_une_piece_et_son_deposant_la_complete():
     piece_traiter(piece=a19, acting_user=ch.moa, action=A.COMPLETER, motif="Version lisible")
     assert statut(a19) == S.COMPLETEE
     assert a19 in Facture.objects.visible_to(ch.financier, Application.FACTURES_RECUES)
+
+
+def test_une_piece_refusee_apres_le_stockage_de_son_fichier_ne_laisse_aucun_fichier(settings):
+    from chorus.models import Document
+    from tests.structures.factories_gestion import fichier_pdf
+
+    ch = Chantier()
+    dossier = dossier_ouvrir_ou_continuer(parties=ch.parties(), acting_user=ch.fournisseur)
+    etrangere = deposer(
+        ch, ch.fournisseur, C.A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR, deposant=ch.titulaire
+    )
+    with pytest.raises(ValidationError) as erreur:
+        piece_creer(
+            acting_user=ch.fournisseur,
+            cadre=C.A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR,
+            dossier=dossier,
+            deposant=ch.titulaire,
+            donnees=donnees(),
+            fichier=fichier_pdf("projet.pdf"),
+            incluses=[etrangere],  # not a sub-contractor's piece: refused after storing
+        )
+    assert "incluses" in erreur.value.message_dict
+    assert Facture.objects.count() == 1 and not Document.objects.exists()
+    assert not list(settings.MEDIA_ROOT.rglob("*.pdf"))

@@ -460,3 +460,26 @@ def test_le_brouillon_d_une_autre_partie_reste_invisible(client, ch, dossier):
     assert client.get(url("fournisseur", "detail", brouillon.pk)).status_code == 404
     client.force_login(ch.moe)
     assert client.get(url("moe", "detail", brouillon.pk)).status_code == 200
+
+
+def test_une_piece_deposee_avec_son_fichier_recoit_son_certificat_de_depot(
+    client, ch, django_capture_on_commit_callbacks
+):
+    client.force_login(ch.fournisseur)
+    client.post(
+        url("fournisseur", "deposer_piece", "a4"),
+        {**_parties(ch), **_piece(), "fichier": fichier_pdf("decompte.pdf")},
+    )
+    piece = Facture.objects.get(numero="PDM-42")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("fournisseur", "envoyer", piece.pk))
+    piece.refresh_from_db()
+    assert piece.document_certificat is not None
+    assert "Certificat de dépôt (PDF)" in contenu(
+        client.get(url("fournisseur", "detail", piece.pk))
+    )
+    response = client.get(url("fournisseur", "certificat", piece.pk))
+    assert response["Content-Type"] == "application/pdf"
+    # A stranger gets nothing.
+    client.force_login(UtilisateurFactory(gestionnaire_de=StructureFactory()))
+    assert client.get(url("fournisseur", "certificat", piece.pk)).status_code == 404

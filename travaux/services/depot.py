@@ -12,6 +12,7 @@ sub- and co-contractors' pieces it includes become ASSOCIEE, and the system rout
 
 from __future__ import annotations
 
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -28,6 +29,8 @@ from factures.enums import ActionFacture as A
 from factures.enums import ModeDepot, StatutFacture
 from factures.enums import StatutFacture as S
 from factures.models import Facture
+from factures.services import rendu, verifications
+from factures.services.fichiers import nettoyer_si_echec
 from structures.models import Structure
 from travaux import acces
 from travaux.enums import CHEZ_LA_MOA, CHEZ_LA_MOE, CHEZ_LE_FOURNISSEUR, Destination, RoleTravaux
@@ -151,18 +154,9 @@ def _verifier_donnees(donnees: dict[str, Any]) -> dict[str, Any]:
 
 
 def _verifier_numero_libre(piece: Facture) -> None:
-    if not piece.numero or not piece.date_facture:
-        return
-    doublon = (
-        Facture.objects.filter(
-            fournisseur=piece.fournisseur,
-            numero=piece.numero,
-            annee_facture=piece.date_facture.year,
-        )
-        .exclude(statut__in=[S.BROUILLON, S.SUPPRIMEE])
-        .exclude(pk=piece.pk)
-        .first()
-    )
+    """The duplicate rule of every invoice (factures.services.verifications), with a message
+    that names the piece: the MOE's and MOA's pieces are numbered in the titulaire's name."""
+    doublon = verifications.doublon_de(piece)
     if doublon is not None:
         raise ValidationError(
             {
@@ -182,13 +176,28 @@ def _verifier_numero_libre(piece: Facture) -> None:
         )
 
 
-def _enregistrer_fichier(fichier: UploadedFile | None, acting_user):
+def _sans_fichier_orphelin(service):
+    """Runs `service` in one transaction; a file it stored is deleted if anything fails
+    (factures.services.fichiers), so that a refused piece leaves nothing behind."""
+
+    @functools.wraps(service)
+    def enveloppe(*args, **kwargs):
+        with nettoyer_si_echec() as stockes, transaction.atomic():
+            return service(*args, stockes=stockes, **kwargs)
+
+    return enveloppe
+
+
+def _enregistrer_fichier(fichier: UploadedFile | None, acting_user, stockes):
     if fichier is None:
         return None
     try:
-        return documents.enregistrer(fichier, types_autorises=TYPES_FICHIER, depose_par=acting_user)
+        document = documents.enregistrer(
+            fichier, types_autorises=TYPES_FICHIER, depose_par=acting_user
+        )
     except documents.DocumentRefuse as refus:
         raise ValidationError({"fichier": refus.messages}) from refus
+    return stockes.ajouter(document)
 
 
 def _verifier_incluses(piece: Facture, incluses) -> list[Facture]:
@@ -230,9 +239,10 @@ def _inclure(piece: Facture, incluses: list[Facture], acting_user) -> None:
         )
 
 
-@transaction.atomic
+@_sans_fichier_orphelin
 def piece_creer(
     *,
+    stockes,
     acting_user,
     cadre: str,
     dossier: DossierFacturation,
@@ -266,7 +276,7 @@ def piece_creer(
     if precedente is not None and not piece.numero_engagement:
         piece.numero_engagement = precedente.numero_engagement
     _verifier_numero_libre(piece)
-    document = _enregistrer_fichier(fichier, acting_user)
+    document = _enregistrer_fichier(fichier, acting_user, stockes)
     if document is not None:
         piece.document_original = document
         piece.mode_depot = ModeDepot.DEPOT_PDF_PORTAIL
@@ -288,9 +298,10 @@ def _exiger_brouillon(piece: Facture, acting_user) -> None:
         raise PermissionDenied
 
 
-@transaction.atomic
+@_sans_fichier_orphelin
 def piece_modifier(
     *,
+    stockes,
     piece: Facture,
     acting_user,
     donnees: dict[str, Any],
@@ -303,7 +314,7 @@ def piece_modifier(
     for champ, valeur in _verifier_donnees(donnees).items():
         setattr(piece, champ, valeur)
     _verifier_numero_libre(piece)
-    document = _enregistrer_fichier(fichier, acting_user)
+    document = _enregistrer_fichier(fichier, acting_user, stockes)
     if document is not None:
         piece.document_original = document
         piece.mode_depot = ModeDepot.DEPOT_PDF_PORTAIL
@@ -319,31 +330,24 @@ def piece_supprimer(*, piece: Facture, acting_user) -> None:
     circuit_de(piece).appliquer(piece, action=A.SUPPRIMER, acteur=acting_user)
 
 
+# The deposit form names the paying service « service_financier ».
+_CHAMPS_DU_PAYEUR = {"service_destinataire": "service_financier"}
+
+
 def verifier_exigences_du_payeur(piece: Facture) -> None:
-    """A payable piece carries what its service financier's structure requires (domain §2):
-    an engagement number when the structure or its service demands one, or at least a
-    service code or an engagement number."""
-    structure, service = piece.destinataire, piece.service_destinataire
-    if structure is None:
-        return
-    ej = bool(piece.numero_engagement.strip())
-    exige_ej = structure.numero_ej_obligatoire or (service and service.engagement_obligatoire)
-    if exige_ej and not ej:
+    """A payable piece meets its service financier's parameters (domain §2), checked as for
+    any invoice (factures.services.verifications): service code, engagement number, one of
+    the two, the service's own « engagement obligatoire »."""
+    manques = verifications.parametres_destinataire(
+        destinataire=piece.destinataire,
+        service=piece.service_destinataire,
+        numero_engagement=piece.numero_engagement.strip(),
+    )
+    if manques:
         raise ValidationError(
             {
-                "numero_engagement": _(
-                    "%(structure)s exige un numéro d'engagement : indiquez-le sur la pièce."
-                )
-                % {"structure": service or structure.raison_sociale}
-            }
-        )
-    if structure.code_service_ou_ej_obligatoire and not (ej or service):
-        raise ValidationError(
-            {
-                "numero_engagement": _(
-                    "%(structure)s exige un code service ou un numéro d'engagement."
-                )
-                % {"structure": structure.raison_sociale}
+                _CHAMPS_DU_PAYEUR.get(m.champ, m.champ): [m.message[:1].upper() + m.message[1:]]
+                for m in manques
             }
         )
 
@@ -404,6 +408,9 @@ def piece_envoyer(*, piece: Facture, acting_user) -> Facture:
                 % {"numero": inclusion.piece.numero}
             ) from erreur
     piece_acheminer(piece=piece)
+    if piece.document_original_id:
+        # The certificat de dépôt (legal start of the payment period), as for any invoice.
+        rendu.facture_planifier_rendu(facture=piece)
     piece.refresh_from_db()
     return piece
 

@@ -315,6 +315,16 @@ def corriger(request, role, pk):
 
 
 @require_safe
+def certificat(request, role, pk):
+    """The certificat de dépôt of a piece deposited with its file."""
+    exiger_role(request, role)
+    piece = piece_du_role(request, role, pk, select_related=("document_certificat",))
+    if piece.document_certificat is None:
+        raise Http404
+    return documents.telecharger(request, piece.document_certificat)
+
+
+@require_safe
 def telecharger(request, role, pk):
     exiger_role(request, role)
     piece = piece_du_role(request, role, pk, select_related=("document_original",))
