@@ -36,30 +36,17 @@ STATUTS_DE_PASSAGE = frozenset(
 )
 
 
-def _habilites(application: str, *parties) -> list:
-    """The active users who hold `application` (consultation or more) on each party, a
-    (structure, service or None) pair, as the access core says (two queries)."""
-    parties = [(s, service) for s, service in parties if s is not None]
-    if not parties:
-        return []
-    habilites = acces.habilites(application, Niveau.CONSULTATION, {s.pk for s, _ in parties})
-    users = []
-    for structure, service in parties:
-        users += acces.habilites_sur(habilites, structure.pk, service.pk if service else None)
-    return users
-
-
 def _parties(piece) -> list[tuple]:
     """The (structure, service) of every party that sees the piece in Factures de travaux."""
     dossier = piece.dossier
-    parties = [(dossier.titulaire, None)]
+    parties = [(dossier.titulaire_id, None)]
     if piece.fournisseur_id != dossier.titulaire_id:
-        parties.append((piece.fournisseur, None))
+        parties.append((piece.fournisseur_id, None))
     parvenue = piece.cadre not in CADRES_SOUS_TRAITANCE or piece.mise_a_disposition_le
     if parvenue and dossier.moe_id:
-        parties.append((dossier.moe, None))
+        parties.append((dossier.moe_id, None))
     if parvenue and dossier.moa.presence_moa in PRESENCES_AVEC_MOA:
-        parties.append((dossier.moa, dossier.service_moa))
+        parties.append((dossier.moa_id, dossier.service_moa_id))
     return parties
 
 
@@ -89,54 +76,94 @@ def _contexte(piece, ligne) -> dict:
     }
 
 
-def notifier_changement_de_statut(piece, ligne) -> None:
-    """Effect of every works circuit, run on commit after a transition."""
-    if ligne.statut_apres in STATUTS_DE_PASSAGE or piece.dossier_id is None:
-        return
-    piece = (
-        type(piece)
-        .objects.select_related(
-            "dossier__titulaire",
-            "dossier__moe",
-            "dossier__moa",
-            "dossier__service_moa",
-            "piece_precedente",
-            "fournisseur",
-            "destinataire",
-            "service_destinataire",
-        )
-        .get(pk=piece.pk)
-    )
-    dossier = piece.dossier
-    contexte = _contexte(piece, ligne)
-    travaux = Application.FACTURES_TRAVAUX
-    lien_piece = reverse("travaux:piece_ouvrir", args=[piece.pk])
+class _Audiences:
+    """The users of the structures concerned by a batch of changes, read in a fixed number
+    of queries (the access core's `habilites`), then picked party by party."""
 
-    def emettre(type_, users, lien=lien_piece, **autres):
+    def __init__(self, pieces):
+        travaux, recues = set(), set()
+        for piece in pieces:
+            travaux.update(s for s, _service in _parties(piece))
+            if piece.destinataire_id:
+                recues.add(piece.destinataire_id)
+        niveau = Niveau.CONSULTATION
+        self.travaux = acces.habilites(Application.FACTURES_TRAVAUX, niveau, travaux)
+        self.recues = acces.habilites(Application.FACTURES_RECUES, niveau, recues)
+
+    def de(self, habilites, *parties) -> list:
+        users = []
+        for structure_id, service_id in parties:
+            users += acces.habilites_sur(habilites, structure_id, service_id)
+        return users
+
+
+def _evenements(piece, ligne, audiences: _Audiences) -> list[dict]:
+    """The events one change of status causes, for `emettre_en_lot`."""
+    contexte = _contexte(piece, ligne)
+    lien_piece = reverse("travaux:piece_ouvrir", args=[piece.pk])
+    evenements = []
+
+    def evenement(type_, users, lien=lien_piece, **autres):
         users = [u for u in users if u.pk != ligne.acteur_id]
         if users:
-            notifications.emettre(
-                type=type_, destinataires=users, contexte={**contexte, **autres}, lien=lien
+            evenements.append(
+                {
+                    "type": type_,
+                    "destinataires": users,
+                    "contexte": {**contexte, **autres},
+                    "lien": lien,
+                }
             )
 
+    dossier = piece.dossier
     if ligne.statut_apres == S.ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE:
         # The MOA and the supplier are told the MOE is late; the MOE gets the status change.
-        avertis = [(dossier.titulaire, None)]
+        avertis = [(dossier.titulaire_id, None)]
         if dossier.moa.presence_moa in PRESENCES_AVEC_MOA:
-            avertis.append((dossier.moa, dossier.service_moa))
-        emettre(
+            avertis.append((dossier.moa_id, dossier.service_moa_id))
+        evenement(
             "travaux.delai_moe_depasse",
-            _habilites(travaux, *avertis),
+            audiences.de(audiences.travaux, *avertis),
             moe=dossier.moe.raison_sociale,
         )
-        emettre("travaux.statut_change", _habilites(travaux, (dossier.moe, None)))
-        return
-    emettre("travaux.statut_change", _habilites(travaux, *_parties(piece)))
+        evenement("travaux.statut_change", audiences.de(audiences.travaux, (dossier.moe_id, None)))
+        return evenements
+    evenement("travaux.statut_change", audiences.de(audiences.travaux, *_parties(piece)))
     if ligne.statut_apres in A_TRAITER_PAR_DESTINATAIRE:
-        emettre(
+        evenement(
             "travaux.piece_a_payer",
-            _habilites(
-                Application.FACTURES_RECUES, (piece.destinataire, piece.service_destinataire)
-            ),
+            audiences.de(audiences.recues, (piece.destinataire_id, piece.service_destinataire_id)),
             lien=_lien_service_financier(piece),
         )
+    return evenements
+
+
+def notifier_changements_de_statut(paires) -> None:
+    """Tells the changes of a batch of (piece, history row) pairs: the deadline sweep's, or
+    one change (`notifier_changement_de_statut`)."""
+    paires = [
+        (piece, ligne)
+        for piece, ligne in paires
+        if ligne.statut_apres not in STATUTS_DE_PASSAGE and piece.dossier_id is not None
+    ]
+    if not paires:
+        return
+    from factures.models import Facture
+
+    pieces = Facture.objects.select_related(
+        "dossier__moe", "dossier__moa", "piece_precedente"
+    ).in_bulk([piece.pk for piece, _ligne in paires])
+    audiences = _Audiences(pieces.values())
+    evenements = []
+    for piece, ligne in paires:
+        evenements += _evenements(pieces[piece.pk], ligne, audiences)
+    notifications.emettre_en_lot(evenements)
+
+
+def notifier_changement_de_statut(piece, ligne) -> None:
+    """Effect of every works circuit, run on commit after a transition."""
+    notifier_changements_de_statut([(piece, ligne)])
+
+
+# The engine hands the deadline sweep's batches over in one call.
+notifier_changement_de_statut.en_lot = notifier_changements_de_statut

@@ -483,3 +483,60 @@ def test_une_piece_deposee_avec_son_fichier_recoit_son_certificat_de_depot(
     # A stranger gets nothing.
     client.force_login(UtilisateurFactory(gestionnaire_de=StructureFactory()))
     assert client.get(url("fournisseur", "certificat", piece.pk)).status_code == 404
+
+
+def test_un_sous_traitant_depose_le_titulaire_valide_puis_l_inclut_dans_son_projet(client, ch):
+    sous_traitant = StructureFactory(raison_sociale="Plomberie Martin")
+    user = UtilisateurFactory(gestionnaire_de=sous_traitant)
+    client.force_login(user)
+    response = client.post(
+        url("fournisseur", "deposer_piece", "a10"),
+        {
+            "parties-structure": sous_traitant.pk,
+            "parties-numero_marche": "M-2026-042",
+            "parties-titulaire": ch.titulaire.identifiant,
+            "parties-moa": ch.moa_structure.identifiant,
+            "parties-moe": ch.moe_structure.identifiant,
+            **_piece(numero="ST-1", montant_ht="2000", montant_tva="400"),
+        },
+    )
+    a10 = Facture.objects.get(numero="ST-1")
+    client.post(url("fournisseur", "envoyer", a10.pk))
+    a10.refresh_from_db()
+    assert (a10.statut, a10.valideur_1, a10.fournisseur) == (
+        S.A_VALIDER_1,
+        ch.titulaire,
+        sous_traitant,
+    )
+    # The titulaire finds it waiting for him and validates it.
+    client.force_login(ch.fournisseur)
+    page = contenu(client.get(url("fournisseur", "synthese")))
+    assert "Pièces de sous-traitants à valider" in page and "ST-1" in page
+    client.post(url("fournisseur", "traiter", a10.pk, "valider"), {"motif": ""})
+    a10.refresh_from_db()
+    assert a10.statut == S.MISE_A_DISPOSITION_MOE
+    # His own projet de décompte offers to include it.
+    cible = f"{url('fournisseur', 'deposer_piece', 'a4')}?dossier={a10.dossier_id}"
+    assert "Plomberie Martin" in contenu(client.get(cible))
+    client.post(cible, {**_piece(numero="PDM-43"), "incluses": [a10.pk]})
+    a4 = Facture.objects.get(numero="PDM-43")
+    client.post(url("fournisseur", "envoyer", a4.pk))
+    a10.refresh_from_db()
+    assert a10.statut == S.ASSOCIEE
+    page = contenu(client.get(url("fournisseur", "dossier", a4.dossier_id)))
+    assert "Inclut" in page and "Plomberie Martin" in page
+    assert response.status_code == 302
+
+
+def test_la_liste_des_dossiers_reste_sobre_en_requetes(client, ch, django_assert_max_num_queries):
+    for i in range(12):
+        dossier = DossierFactory(
+            titulaire=ch.titulaire, moe=ch.moe_structure, numero_marche=f"M-{i}"
+        )
+        PieceFactory(dossier=dossier)
+    client.force_login(ch.moe)
+    with django_assert_max_num_queries(10):
+        response = client.get(url("moe", "dossiers"))
+    assert "12 dossiers" in contenu(response)
+    page = contenu(client.get(url("moe", "dossiers"), {"q": "M-11"}))
+    assert "1 dossier" in page
