@@ -203,7 +203,8 @@ def generer():
         curseur.execute("SELECT setval('factures_facture_id_seq', %s)", [pk])
         curseur.execute("ANALYZE factures_facture")
     print(
-        f"{pk:,} works pieces in {DOSSIERS:,} dossiers, by COPY in {time.perf_counter() - debut:.1f} s"
+        f"{pk:,} works pieces in {DOSSIERS:,} dossiers, "
+        f"by COPY in {time.perf_counter() - debut:.1f} s"
     )
     return gp, dossiers[0]
 
