@@ -26,4 +26,9 @@ app.conf.beat_schedule = {
         "task": "factures.tasks.relancer_rendus_en_attente",
         "schedule": 600.0,
     },
+    # Checks of deposited files whose task was lost.
+    "factures-relancer-controles": {
+        "task": "factures.tasks.relancer_controles_en_attente",
+        "schedule": 300.0,
+    },
 }

@@ -78,9 +78,10 @@ _CHAMPS_LIGNE = {"quantite", "prix_unitaire_ht", "remise_ht", "designation", "un
 def _rang(anomalie, rangs_par_champ, rangs_par_terme) -> int | None:
     terme = (anomalie.terme or "").strip().upper()
     terme = re.sub(r"\s+", "", terme)
-    if anomalie.champ in rangs_par_champ:
-        return rangs_par_champ[anomalie.champ]
-    if anomalie.champ in _CHAMPS_LIGNE:
+    champ = (anomalie.champ or "").split(".", 1)[0]  # "lignes.quantite" → "lignes"
+    if champ in rangs_par_champ:
+        return rangs_par_champ[champ]
+    if champ in _CHAMPS_LIGNE:
         return rangs_par_champ["lignes"]
     if terme in rangs_par_terme:
         return rangs_par_terme[terme]

@@ -114,6 +114,34 @@ def acheminer_facture(facture_id: int) -> list[str]:
     return [str(action) for action in facture_acheminer(facture=facture)]
 
 
+@shared_task(**ACHEMINEMENT, soft_time_limit=120, time_limit=150)
+def controler_facture(facture_id: int) -> int | None:
+    """Checks a deposited structured file (XSD, EN 16931, French and business rules) and
+    stores the findings; returns their number."""
+    from factures.services.controle import facture_controler
+
+    facture = Facture.objects.select_related("document_original").filter(pk=facture_id).first()
+    if facture is None:
+        return None
+    return facture_controler(facture=facture)
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+def relancer_controles_en_attente() -> int:
+    """Enqueues again the checks of deposited files still waiting a few minutes after the
+    deposit (a worker lost, a broker down at commit): beat, every 5 minutes."""
+    from factures.services.controle import factures_en_attente_de_controle
+
+    ids = list(
+        factures_en_attente_de_controle(avant=timezone.now() - RELANCE_APRES)
+        .order_by("cree_le")
+        .values_list("pk", flat=True)[:RELANCE_PAR_PASSAGE]
+    )
+    for facture_id in ids:
+        controler_facture.delay(facture_id)
+    return len(ids)
+
+
 # --- Deadlines: the sweep of overdue pieces ----------------------------------------------
 
 

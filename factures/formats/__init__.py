@@ -17,6 +17,11 @@ Interface (pure functions: no database, no storage; safe to call from a Celery t
         The three at once, parsing the file once: what the deposit task calls.
     controles.bloquants(constats) -> list[Constat]
         The findings that forbid sending the invoice.
+    FactureLue.champs_facture() / champs_lignes() / champs_tva() -> dict / list[dict]
+        What the file gives, as fields of Facture, LigneFacture and LigneTva (absent values
+        left out), e.g. a form's initial data.
+    Constat.champs_anomalie() -> dict
+        The fields of an Anomalie row (texts cut to its column sizes).
 
 Every function raises `chorus.documents.DocumentRefuse` (a ValidationError with a French
 message) for a file refused outright: empty, over DOCUMENT_TAILLE_MAX, not PDF/XML, name and

@@ -11,7 +11,7 @@ Amounts are `Decimal`, never float; dates are `datetime.date`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -109,6 +109,48 @@ class FactureLue:
     profil: str = ""  # BT-24 specification identifier (Factur-X profile, CIUS…)
     processus_metier: str = ""  # BT-23 business process type
 
+    # Fields of factures.models.Facture that a FactureLue fills as they are (the parties,
+    # service and bank details need the directory: the deposit resolves them).
+    CHAMPS_FACTURE = (
+        "type_facture",
+        "numero",
+        "date_facture",
+        "date_echeance",
+        "devise",
+        "type_tva",
+        "motif_exoneration",
+        "mode_paiement",
+        "numero_marche",
+        "numero_engagement",
+        "numero_facture_origine",
+        "commentaire",
+        "montant_ht",
+        "montant_tva",
+        "montant_ttc",
+        "montant_a_payer",
+    )
+
+    def champs_facture(self) -> dict:
+        """The Facture fields the file gives (empty ones left out), e.g. a form's initial data."""
+        return {
+            nom: getattr(self, nom)
+            for nom in self.CHAMPS_FACTURE
+            if getattr(self, nom) not in ("", None)
+        }
+
+    def champs_lignes(self) -> list[dict]:
+        """One dict of LigneFacture fields per line, in the file's order; a value the file does
+        not give is left out (the model's default, or the form, supplies it)."""
+        return [_sans_vide(asdict(ligne)) for ligne in self.lignes]
+
+    def champs_tva(self) -> list[dict]:
+        """One dict of LigneTva fields per VAT breakdown line (absent values left out)."""
+        return [_sans_vide(asdict(tva)) for tva in self.tva]
+
+
+def _sans_vide(valeurs: dict) -> dict:
+    return {nom: valeur for nom, valeur in valeurs.items() if valeur not in ("", None)}
+
 
 @dataclass(frozen=True)
 class Constat:
@@ -136,3 +178,22 @@ class Constat:
     champ: str = ""
     emplacement: str = ""
     detail: str = ""
+
+    # factures.models.Anomalie's column sizes.
+    _LONGUEURS = {"regle": 100, "terme": 20, "champ": 60, "emplacement": 500}
+
+    def champs_anomalie(self) -> dict:
+        """The fields of an `Anomalie` row for this finding (texts cut to the column sizes;
+        the model has no column for `detail`)."""
+        valeurs = {
+            "regle": self.regle,
+            "severite": self.severite,
+            "source": self.source,
+            "message": self.message,
+            "terme": self.terme,
+            "champ": self.champ,
+            "emplacement": self.emplacement,
+        }
+        for nom, longueur in self._LONGUEURS.items():
+            valeurs[nom] = valeurs[nom][:longueur]
+        return valeurs

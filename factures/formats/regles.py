@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from stdnum import exceptions as stdnum_erreurs
 from stdnum import vatin
 from stdnum.fr import siren as stdnum_siren
 
@@ -261,9 +262,9 @@ def numeros_de_tva(lue: FactureLue) -> list[Constat]:
             continue
         try:
             vatin.validate(valeur)
-        except Exception as erreur:  # stdnum raises its ValidationError subclasses
-            if "country" in str(erreur).lower() and "unknown" in str(erreur).lower():
-                continue  # a country stdnum does not know: nothing to say
+        except stdnum_erreurs.InvalidComponent:
+            continue  # a country python-stdnum does not know: nothing to say
+        except stdnum_erreurs.ValidationError:
             constats.append(
                 _constat(
                     "CHORUS-TVA-INVALIDE",

@@ -5,6 +5,7 @@ XML invoice, and the certificat de dépôt.
   of an invoice, from the model; both the XML and the page show them;
 - `cii`: the CII (EN 16931 profile) XML of an invoice, built with lxml;
 - `page`: the readable invoice page (HTML, Django template) and its context;
+- `nombres`: amounts, quantities and dates written the French way;
 - `moteur`: WeasyPrint, with the stylesheet and the Marianne fonts loaded once per process;
 - `facturx`: page → PDF/A-3b → Factur-X (the CII attached by the factur-x library);
 - `certificat`: the certificat de dépôt.

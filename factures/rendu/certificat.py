@@ -18,7 +18,13 @@ from factures.enums import FormatFacture
 from factures.rendu import cii
 from factures.rendu.facturx import LANGUE
 from factures.rendu.moteur import PDF_A, moteur
-from factures.rendu.nombres import PARIS, date_fr, montant_fr, siret_lisible
+from factures.rendu.nombres import (
+    PARIS,
+    date_et_heure_paris,
+    date_fr,
+    montant_fr,
+    siret_lisible,
+)
 from structures.enums import TypeIdentifiant
 
 GABARIT = "factures/rendu/certificat.html"
@@ -41,15 +47,10 @@ def _partie(structure, service=None) -> str:
     return texte
 
 
-def _heure(moment: datetime) -> tuple[str, str]:
-    local = moment.astimezone(PARIS)
-    return date_fr(local.date()), f"{local:%H:%M:%S}"
-
-
 def contexte(facture, *, fichier, etabli_le: datetime) -> dict:
     """`fichier`: the Document whose fingerprint is attested (deposited file or Factur-X)."""
-    date_depot, heure_depot = _heure(facture.deposee_le)
-    date_etabli, heure_etabli = _heure(etabli_le)
+    date_depot, heure_depot = date_et_heure_paris(facture.deposee_le)
+    date_etabli, heure_etabli = date_et_heure_paris(etabli_le)
     if facture.format_depot:
         format_fichier = FormatFacture(facture.format_depot).label
     else:

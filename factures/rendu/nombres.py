@@ -50,10 +50,10 @@ def date_fr(valeur: date | None) -> str:
     return valeur.strftime("%d/%m/%Y") if valeur else ""
 
 
-def date_heure_paris(valeur: datetime) -> str:
-    """ "02/11/2026 à 14:03:27": the time in Paris, whatever the server's zone."""
+def date_et_heure_paris(valeur: datetime) -> tuple[str, str]:
+    """("02/11/2026", "14:03:27"): the date and time in Paris, whatever the server's zone."""
     locale = valeur.astimezone(PARIS)
-    return f"{locale:%d/%m/%Y} à {locale:%H:%M:%S}"
+    return date_fr(locale.date()), f"{locale:%H:%M:%S}"
 
 
 def siret_lisible(siret: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +29,10 @@ from factures.rendu.totaux import MOTIFS_PAR_DEFAUT, SANS_TAUX, Totaux
 from structures.enums import TypeIdentifiant
 
 GABARIT = "factures/rendu/facture.html"
+# Percent of the lines table (impression.css gives the other columns theirs: 53 % in all).
+LARGEUR_DESIGNATION = 26
+LARGEUR_REFERENCE = 11
+LARGEUR_REMISE = 10
 
 # Common UN/ECE rec. 20 unit codes, as a French invoice writes them; others show their code.
 UNITES = {
@@ -260,7 +265,10 @@ def contexte(facture, lignes: Sequence, lignes_tva: Sequence, *, totaux: Totaux 
             "Seul le fichier déposé fait foi."
         ) % {"format": format_depot}
     lignes_page = _lignes(lignes, devise)
+    avec_reference = any(ligne.reference for ligne in lignes_page)
+    avec_remise = any(ligne.remise for ligne in lignes_page)
     return {
+        "portail": settings.PORTAIL_NOM,
         "titre": titre,
         "numero": facture.numero,
         "reference_pied": _("%(titre)s n° %(numero)s – %(fournisseur)s")
@@ -274,8 +282,12 @@ def contexte(facture, lignes: Sequence, lignes_tva: Sequence, *, totaux: Totaux 
         "destinataire": _identite(facture.destinataire) if facture.destinataire else None,
         "references": _references(facture),
         "lignes": lignes_page,
-        "avec_reference": any(ligne.reference for ligne in lignes_page),
-        "avec_remise": any(ligne.remise for ligne in lignes_page),
+        "avec_reference": avec_reference,
+        "avec_remise": avec_remise,
+        # The columns' widths (impression.css) add up to 100 % with the designation's.
+        "largeur_designation": LARGEUR_DESIGNATION
+        + (0 if avec_reference else LARGEUR_REFERENCE)
+        + (0 if avec_remise else LARGEUR_REMISE),
         "ventilation": ventilation,
         "avec_motif": any(tva["motif"] for tva in ventilation),
         "totaux": lignes_totaux,

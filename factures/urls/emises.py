@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from factures.views.emises import envoi, facture, pieces_jointes, retours, saisie, suivi
+from factures.views.emises import depot, envoi, facture, pieces_jointes, retours, saisie, suivi
 
 FACTURE = "factures-emises/<int:pk>/"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("factures-emises/tableau-de-bord/", suivi.tableau_de_bord, name="emises_tableau_de_bord"),
     path("factures-emises/archives/", suivi.archives, name="emises_archives"),
     path("factures-emises/saisir/", saisie.saisir, name="emises_saisir"),
+    path("factures-emises/deposer/", depot.deposer, name="emises_deposer"),
     path(FACTURE, facture.detail, name="emises_detail"),
     path(f"{FACTURE}modifier/", saisie.modifier, name="emises_modifier"),
     path(f"{FACTURE}totaux/", saisie.totaux, name="emises_totaux"),

@@ -60,7 +60,7 @@ def donnees_brouillon(facture, *, lignes=None, action="enregistrer", **champs):
         "devise": "EUR",
         "type_tva": "TVA_SUR_DEBIT",
         "motif_exoneration": "",
-        "mode_paiement": "VIREMENT",
+        "mode_paiement": "CHEQUE",
         "coordonnee_bancaire": "",
         "numero_engagement": "",
         "numero_marche": "",

@@ -119,15 +119,19 @@ class Command(BaseCommand):
             agent = self._utilisateur(*SUPPORT)
             agent.est_agent_support = True
             agent.save(update_fields=["est_agent_support"])
+            demo_utilisateurs = {
+                u.email: u for u in Utilisateur.objects.filter(email__endswith="@demo.chorus.test")
+            }
+            # Factures émises (issue 4): invoices of Bâtiments Durand in various statuses.
+            from factures import demo as demo_emises
+
+            demo_emises.charger(structures=structures, utilisateurs=demo_utilisateurs)
             # Factures reçues and à valider (issue 5): a sub-contractor, invoices to process.
             from factures import demo_recues
 
             demo_recues.charger(
                 structures=structures,
-                utilisateurs={
-                    u.email: u
-                    for u in Utilisateur.objects.filter(email__endswith="@demo.chorus.test")
-                },
+                utilisateurs=demo_utilisateurs,
                 creer_utilisateur=self._utilisateur,
                 siret=siret,
                 rattacher=self._rattacher,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chorus.workflow import TransitionRefusee
+from factures import presentation
 from factures.enums import StatutFacture
 from factures.forms.pieces_jointes import PieceJointeForm, ReutiliserPieceForm
 from factures.forms.saisie import (
@@ -150,8 +151,11 @@ def _donnees_enregistrees(facture):
 
 def _contexte(request, facture, form, lignes, **autres):
     anomalies = list(facture.anomalies.all()) if services.est_structuree(facture) else []
+    rubriques, ailleurs = presentation.fiche(facture, anomalies)
     return contexte_espace(
         request,
+        rubriques=rubriques,
+        anomalies_ailleurs=ailleurs,
         facture=facture,
         form=form,
         lignes=lignes,

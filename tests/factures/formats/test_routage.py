@@ -2,6 +2,7 @@
 buyer's SIRET under scheme 0009 or Chorus Pro's 1, the service code, engagement and market."""
 
 import io
+from decimal import Decimal
 
 import pypdf
 import pytest
@@ -154,3 +155,26 @@ def test_un_pdf_signe_est_lu_comme_un_pdf(settings):
     lue = lire(pdf_signe_pades(), FormatFacture.PDF_SIGNE_PADES)
     assert (lue.format, lue.numero) == (FormatFacture.PDF_SIGNE_PADES, "FA-2025-7")
     assert pypdf.PdfReader(io.BytesIO(pdf_signe_pades())).pages
+
+
+@pytest.mark.django_db
+def test_ce_qui_est_lu_remplit_une_facture_et_ses_anomalies():
+    from factures.models import Anomalie, Facture, LigneFacture, LigneTva
+    from tests.factures.factories import FactureFactory
+
+    format_, lue, constats = analyser(generer("cii", **{"BT-110": "71.00"}), "facture.xml")
+    facture = FactureFactory(**lue.champs_facture(), format_depot=format_)
+    for ordre, ligne in enumerate(lue.champs_lignes()):
+        LigneFacture.objects.create(facture=facture, ordre=ordre, **ligne)
+    for tva in lue.champs_tva():
+        LigneTva.objects.create(facture=facture, **tva)
+    Anomalie.objects.bulk_create(Anomalie(facture=facture, **c.champs_anomalie()) for c in constats)
+
+    facture = Facture.objects.get(pk=facture.pk)
+    assert (facture.numero, facture.numero_engagement, facture.montant_ttc) == (
+        "FA-2025-0042",
+        "EJ0012345678",
+        Decimal("470.00"),
+    )
+    assert facture.lignes.count() == 2 and facture.lignes_tva.count() == 2
+    assert facture.anomalies.filter(regle="BR-CO-14", champ="montant_tva").exists()
