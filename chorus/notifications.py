@@ -16,12 +16,14 @@ They are written in French with {% translate %}; the English comes from the cata
 
 from __future__ import annotations
 
+import json
 import logging
+import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -65,41 +67,87 @@ def emettre(
     return evenement
 
 
-def emettre_en_lot(evenements: Iterable[dict]) -> list[Evenement]:
+def emettre_en_lot(evenements: Iterable[dict]) -> list[uuid.UUID]:
     """Several events at once (a deadline sweep, a routing of many objects): each dict holds
     the keyword arguments of `emettre`. The same rows as `emettre` would write, in two bulk
-    inserts, and one task on commit for all their e-mails."""
-    nouveaux, lignes = [], []
+    inserts, and one task on commit for all their e-mails. Returns the events' ids."""
+    maintenant = timezone.now()
+    # Rows as tuples, not instances: a sweep emits 1,000 events at a time.
+    lignes_evenements: list[tuple] = []
+    lignes_notifications: list[tuple] = []
     for donnees in evenements:
         ignorer = donnees.get("ignorer_preferences", False)
-        evenement = Evenement(
-            type=donnees["type"],
-            contexte=donnees.get("contexte") or {},
-            lien=donnees.get("lien", ""),
-            ignorer_preferences=ignorer,
+        pk = uuid.uuid4()
+        lignes_evenements.append(
+            (
+                pk,
+                donnees["type"],
+                donnees.get("contexte") or {},
+                donnees.get("lien", ""),
+                ignorer,
+                maintenant,
+            )
         )
-        nouveaux.append(evenement)
         vus = set()
         for user in donnees["destinataires"]:
             if user.pk in vus or not user.is_active:
                 continue
             vus.add(user.pk)
-            lignes.append(
-                Notification(
-                    evenement=evenement,
-                    destinataire=user,
-                    email_a_envoyer=ignorer or user.notifications_actives,
-                )
-            )
-    if not nouveaux:
+            lignes_notifications.append((pk, user.pk, ignorer or user.notifications_actives))
+    if not lignes_evenements:
         return []
     with transaction.atomic():
-        Evenement.objects.bulk_create(nouveaux)
-        Notification.objects.bulk_create(lignes)
-        a_envoyer = sorted({str(n.evenement_id) for n in lignes if n.email_a_envoyer})
+        _inserer(lignes_evenements, lignes_notifications)
+        a_envoyer = sorted({str(pk) for pk, _user, email in lignes_notifications if email})
         if a_envoyer:
             transaction.on_commit(lambda: _mettre_en_file_lot(a_envoyer))
-    return nouveaux
+    return [ligne[0] for ligne in lignes_evenements]
+
+
+# The columns `emettre_en_lot` fills, in its tuples' order; the others are left NULL (the
+# dates an e-mail is sent and a feed row read) or to the database (the notification's id).
+_COLONNES_EVENEMENT = ("id", "type", "contexte", "lien", "ignorer_preferences", "cree_le")
+_COLONNES_NOTIFICATION = ("evenement_id", "destinataire_id", "email_a_envoyer")
+
+
+def _inserer(evenements: list[tuple], notifications_: list[tuple]) -> None:
+    """Writes the rows of `emettre_en_lot`: with COPY on PostgreSQL, which takes 1,000 events
+    and their feed rows for a fraction of what building as many instances and one INSERT
+    costs; with `bulk_create` elsewhere."""
+    connexion = connections[router.db_for_write(Evenement)]
+    if not _copie_possible(connexion):
+        Evenement.objects.bulk_create(
+            Evenement(**dict(zip(_COLONNES_EVENEMENT, ligne, strict=True))) for ligne in evenements
+        )
+        Notification.objects.bulk_create(
+            Notification(**dict(zip(_COLONNES_NOTIFICATION, ligne, strict=True)))
+            for ligne in notifications_
+        )
+        return
+    encodeur = Evenement._meta.get_field("contexte").encoder
+    _copier(
+        connexion,
+        Evenement,
+        _COLONNES_EVENEMENT,
+        ((pk, t, json.dumps(c, cls=encodeur), lien, i, d) for pk, t, c, lien, i, d in evenements),
+    )
+    _copier(connexion, Notification, _COLONNES_NOTIFICATION, notifications_)
+
+
+def _copie_possible(connexion) -> bool:
+    return connexion.vendor == "postgresql"
+
+
+def _copier(connexion, modele, attnames, lignes) -> None:
+    meta = modele._meta
+    qn = connexion.ops.quote_name
+    colonnes = ", ".join(qn(meta.get_field(a).column) for a in attnames)
+    with (
+        connexion.cursor() as curseur,
+        curseur.cursor.copy(f"COPY {qn(meta.db_table)} ({colonnes}) FROM STDIN") as copie,
+    ):
+        for ligne in lignes:
+            copie.write_row(ligne)
 
 
 def _mettre_en_file_lot(evenement_ids: list[str]) -> None:

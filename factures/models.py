@@ -338,6 +338,13 @@ class Facture(models.Model):
                 condition=Q(echeance_action__isnull=False),
                 name="facture_echeance_action",
             ),
+            # Factures reçues, Synthèse: a structure's invoices to process (the statuses of
+            # A_TRAITER_PAR_DESTINATAIRE), oldest deposit first, read in index order.
+            models.Index(
+                fields=["destinataire", "deposee_le"],
+                condition=Q(statut__in=["MISE_A_DISPOSITION", "COMPLETEE"]),
+                name="facture_recues_a_traiter",
+            ),
         ]
 
     def __str__(self):

@@ -11,7 +11,8 @@ history, and calling it again on an invoice already routed changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,9 +28,9 @@ _APRES_VALIDATION_1 = {S.VALIDEE_1, S.ABSENCE_VALIDATION_1_HORS_DELAI}
 _APRES_VALIDATION_2 = {S.VALIDEE_2, S.ABSENCE_VALIDATION_2_HORS_DELAI}
 
 
-def _prochaine_action(facture: Facture) -> tuple[str, dict] | None:
-    """The system's next routing action from the invoice's status, with the fields it sets."""
-    maintenant = timezone.now()
+def _prochaine_action(facture: Facture, maintenant: datetime) -> tuple[str, dict] | None:
+    """The system's next routing action from the invoice's status, with the fields it sets.
+    Reads the status and the validators only (`CHAMPS_ACHEMINEMENT`)."""
     a_valider = {
         "soumise_a_validation_le": maintenant,
         "echeance_action": maintenant + DELAI_VALIDATION,
@@ -59,49 +60,47 @@ def enregistrer_acheminement(cadres, acheminer: Callable[[Facture], list[str]]) 
         _ACHEMINEMENTS_PAR_CADRE[cadre] = acheminer
 
 
+# What `_prochaine_action` reads besides the status: the batch path loads these only.
+CHAMPS_ACHEMINEMENT = ("valideur_1", "valideur_2")
+
+
+def suite_acheminement(maintenant: datetime | None = None) -> Callable[[Facture], object]:
+    """The routing as the engine's `suite` (`Circuit.appliquer_en_lot`): after a timeout or
+    on its own, every invoice of a batch goes as far as the system may take it. One clock
+    for the whole batch, so that the invoices that end alike are written together."""
+    maintenant = maintenant or timezone.now()
+    return partial(_prochaine_action, maintenant=maintenant)
+
+
 @transaction.atomic
 def facture_acheminer(*, facture: Facture) -> list[str]:
     """Routes `facture` as far as the system may; returns the actions applied (maybe none)."""
     if facture.cadre in _ACHEMINEMENTS_PAR_CADRE:
         return _ACHEMINEMENTS_PAR_CADRE[facture.cadre](facture)
     facture = Facture.objects.select_for_update().get(pk=facture.pk)
+    maintenant = timezone.now()
     appliquees = []
-    while (suivante := _prochaine_action(facture)) is not None:
+    # A validator's step ends the routing: `_prochaine_action` has nothing from A_VALIDER_n.
+    while (suivante := _prochaine_action(facture, maintenant)) is not None:
         action, modifications = suivante
         FACTURE.appliquer(facture, action=action, acteur=None, modifications=modifications)
         appliquees.append(action)
-        if action in (A.SOUMETTRE_VALIDEUR_1, A.SOUMETTRE_VALIDEUR_2):
-            break  # a validator acts now
     return appliquees
 
 
-_VERS_UN_VALIDEUR = {A.SOUMETTRE_VALIDEUR_1, A.SOUMETTRE_VALIDEUR_2}
-
-
-@transaction.atomic
-def factures_acheminer(*, factures) -> int:
-    """`facture_acheminer` for many invoices at once (the deadline sweep): the same steps,
-    applied per step to every invoice that takes it, in a few queries. Returns the number
-    of transitions applied."""
-    en_cours = list(Facture.objects.select_for_update().filter(pk__in=[f.pk for f in factures]))
+def factures_acheminer(*, factures, maintenant: datetime | None = None) -> int:
+    """`facture_acheminer` for many invoices at once: the same steps, each checked and
+    historised by the engine, written in a few queries. Returns the number of transitions
+    applied. Pieces of the cadres another app routes go to its routing, one by one."""
+    factures = list(factures)
     appliquees = 0
-    for facture in [f for f in en_cours if f.cadre in _ACHEMINEMENTS_PAR_CADRE]:
-        appliquees += len(_ACHEMINEMENTS_PAR_CADRE[facture.cadre](facture))
-    en_cours = [f for f in en_cours if f.cadre not in _ACHEMINEMENTS_PAR_CADRE]
-    while en_cours:
-        par_action: dict[str, list[Facture]] = {}
-        modifications = {}
-        for facture in en_cours:
-            suivante = _prochaine_action(facture)
-            if suivante is not None:
-                action, modifications[action] = suivante
-                par_action.setdefault(action, []).append(facture)
-        en_cours = []
-        for action, groupe in par_action.items():
-            lignes = FACTURE.appliquer_en_lot(
-                groupe, action=action, modifications=modifications[action]
-            )
-            appliquees += len(lignes)
-            if action not in _VERS_UN_VALIDEUR:  # a validator acts now
-                en_cours.extend(ligne.objet for ligne in lignes)
-    return appliquees
+    for facture in factures:
+        if facture.cadre in _ACHEMINEMENTS_PAR_CADRE:
+            appliquees += len(_ACHEMINEMENTS_PAR_CADRE[facture.cadre](facture))
+    lignes = FACTURE.appliquer_en_lot(
+        [f for f in factures if f.cadre not in _ACHEMINEMENTS_PAR_CADRE],
+        action=None,
+        suite=suite_acheminement(maintenant),
+        champs=CHAMPS_ACHEMINEMENT,
+    )
+    return appliquees + len(lignes)

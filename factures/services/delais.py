@@ -32,7 +32,7 @@ from factures.enums import ActionFacture as A
 from factures.enums import Cadre as C
 from factures.enums import StatutFacture as S
 from factures.models import Facture
-from factures.services.acheminement import factures_acheminer
+from factures.services.acheminement import CHAMPS_ACHEMINEMENT, suite_acheminement
 
 logger = logging.getLogger(__name__)
 
@@ -111,11 +111,16 @@ def balayer_echeances(
 
 def _validation_tacite(factures: list[Facture]) -> None:
     """No answer from the validator within 15 days: tacit validation
-    (ABSENCE_VALIDATION_n_HORS_DELAI), then the invoice moves on by itself."""
-    lignes = FACTURE.appliquer_en_lot(
-        factures, action=A.CONSTATER_ABSENCE_VALIDATION, modifications={"echeance_action": None}
+    (ABSENCE_VALIDATION_n_HORS_DELAI), then the invoice moves on by itself (second validator
+    or recipient). One call of the engine for the whole batch: every step checked from the
+    status under lock and historised, written in a few set-based queries."""
+    FACTURE.appliquer_en_lot(
+        factures,
+        action=A.CONSTATER_ABSENCE_VALIDATION,
+        modifications={"echeance_action": None},
+        suite=suite_acheminement(),
+        champs=CHAMPS_ACHEMINEMENT,
     )
-    factures_acheminer(factures=[ligne.objet for ligne in lignes])
 
 
 enregistrer_delai(
