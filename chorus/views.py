@@ -21,6 +21,7 @@ PAGES_DES_ESPACES = {
     Application.SOLLICITATIONS_RECUES: "sollicitations:desk",
     Application.FACTURES_RECUES: "factures:recues_synthese",
     Application.FACTURES_A_VALIDER: "factures:valider_synthese",
+    Application.FACTURES_TRAVAUX: "travaux:accueil",
 }
 
 

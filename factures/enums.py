@@ -264,6 +264,24 @@ class ActionFacture(models.TextChoices):
     )
     COMPTABILISER = "COMPTABILISER", _("Comptabiliser")
     METTRE_EN_PAIEMENT = "METTRE_EN_PAIEMENT", _("Mettre en paiement")
+    # Works circuits (domain §6.2): routing to the MOE, the MOA or the supplier, the MOE's
+    # deadline, and the answers of each actor.
+    METTRE_A_DISPOSITION_MOE = "METTRE_A_DISPOSITION_MOE", _("Mettre à disposition de la MOE")
+    METTRE_A_DISPOSITION_MOA = "METTRE_A_DISPOSITION_MOA", _("Mettre à disposition de la MOA")
+    METTRE_A_DISPOSITION_FOURNISSEUR = (
+        "METTRE_A_DISPOSITION_FOURNISSEUR",
+        _("Mettre à disposition du fournisseur"),
+    )
+    CONSTATER_DEPASSEMENT_DELAI_MOE = (
+        "CONSTATER_DEPASSEMENT_DELAI_MOE",
+        _("Constater le dépassement du délai de la MOE"),
+    )
+    PRENDRE_EN_COMPTE = "PRENDRE_EN_COMPTE", _("Prendre en compte")
+    SIGNALER_ERREUR_ACHEMINEMENT = (
+        "SIGNALER_ERREUR_ACHEMINEMENT",
+        _("Refuser pour erreur dans les données d'acheminement"),
+    )
+    ASSOCIER = "ASSOCIER", _("Associer à la pièce qui y répond")
 
 
 class RoleFacture(models.TextChoices):

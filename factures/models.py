@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from chorus.workflow import HistoriqueStatut
 from factures.enums import (
     A_VALIDER,
+    CADRES_TRAVAUX,
     CHEZ_LE_DESTINATAIRE,
     Cadre,
     CategorieTva,
@@ -61,21 +62,26 @@ class FactureQuerySet(models.QuerySet):
 
         - Factures émises: the supplier structure's invoices (a service-level right: those
           deposited for its services; pieces with no supplier service need a structure-wide
-          right). Deleted drafts are never shown.
+          right). Deleted drafts are never shown, nor works pieces (Factures de travaux).
         - Factures reçues: the pieces standing at the recipient structure or at one of the
           user's services of it (never drafts, nor pieces still with a validator).
         - Factures à valider: the pieces naming one of the user's structures as first or
           second validator, once submitted to validation.
 
-        Other spaces (Factures de travaux) declare their rule in their own app.
+        - Factures de travaux: the works pieces of the user's dossiers, in any of his roles
+          (the rule is travaux.acces's; its pages scope by the role the user acts in).
         """
         portees = acces.portees(user, application, niveau)
         if not portees:
             return self.none()
         if application == Application.FACTURES_EMISES:
-            return self.filter(
-                _portee("fournisseur_id", "service_fournisseur_id", portees)
-            ).exclude(statut=StatutFacture.SUPPRIMEE)
+            return (
+                self.filter(_portee("fournisseur_id", "service_fournisseur_id", portees))
+                .exclude(statut=StatutFacture.SUPPRIMEE)
+                # Works pieces are followed in Factures de travaux (the MOE's and MOA's
+                # pieces name the titulaire as supplier, drafts included).
+                .exclude(cadre__in=CADRES_TRAVAUX)
+            )
         if application == Application.FACTURES_RECUES:
             return self.filter(
                 _portee("destinataire_id", "service_destinataire_id", portees),
@@ -87,6 +93,11 @@ class FactureQuerySet(models.QuerySet):
                 Q(valideur_1_id__in=structures) | Q(valideur_2_id__in=structures),
                 soumise_a_validation_le__isnull=False,
             )
+        if application == Application.FACTURES_TRAVAUX:
+            # Whatever the role the user acts in (travaux.acces says who sees what).
+            from travaux.acces import filtre_pieces_tous_roles
+
+            return self.filter(filtre_pieces_tous_roles(user, niveau))
         raise ValueError(f"visible_to() does not know the space {application!r}")
 
     def a_valider(self):

@@ -52,6 +52,17 @@ def _prochaine_action(facture: Facture, maintenant: datetime) -> tuple[str, dict
     return None
 
 
+# Cadres routed by another app (the works pieces, by `travaux`): cadre -> its routing.
+_ACHEMINEMENTS_PAR_CADRE: dict[str, Callable[[Facture], list[str]]] = {}
+
+
+def enregistrer_acheminement(cadres, acheminer: Callable[[Facture], list[str]]) -> None:
+    """Declares the routing of other cadres: `facture_acheminer` (after a validation in
+    Factures à valider, for instance) hands their pieces to it."""
+    for cadre in cadres:
+        _ACHEMINEMENTS_PAR_CADRE[cadre] = acheminer
+
+
 # What `_prochaine_action` reads besides the status: the batch path loads these only.
 CHAMPS_ACHEMINEMENT = ("valideur_1", "valideur_2")
 
@@ -67,6 +78,8 @@ def suite_acheminement(maintenant: datetime | None = None) -> Callable[[Facture]
 @transaction.atomic
 def facture_acheminer(*, facture: Facture) -> list[str]:
     """Routes `facture` as far as the system may; returns the actions applied (maybe none)."""
+    if facture.cadre in _ACHEMINEMENTS_PAR_CADRE:
+        return _ACHEMINEMENTS_PAR_CADRE[facture.cadre](facture)
     facture = Facture.objects.select_for_update().get(pk=facture.pk)
     maintenant = timezone.now()
     appliquees = []

@@ -55,8 +55,9 @@ class Rubrique:
 class Espace:
     """A follow-up space.
 
-    URL names are `factures:<nom>_<page>` for the pages `synthese`, `rechercher`, `archives`,
-    `tableau_de_bord`, `export` and `detail` (the latter takes the invoice's pk).
+    URL names are `<namespace>:<nom>_<page>` (`factures:emises_rechercher`) for the pages
+    `synthese`, `rechercher`, `archives`, `tableau_de_bord`, `export` and `detail` (the latter
+    takes the invoice's pk).
     `annoter` adds what the columns need (e.g. the status a supplier sees) to the scoped
     queryset; `champ_statut` names the status field the columns, filters and dashboard use.
     """
@@ -76,9 +77,14 @@ class Espace:
     # History rows this space's users must not see in the recent events (e.g. a status the
     # recipient keeps to itself).
     evenements_masques: Q = field(default_factory=lambda: Q(pk__in=[]))
+    # The URL namespace of the space's pages (another app's space: its own).
+    namespace: str = "factures"
+
+    def nom_url(self, page: str) -> str:
+        return f"{self.namespace}:{self.nom}_{page}"
 
     def url(self, page: str, *args) -> str:
-        return reverse(f"factures:{self.nom}_{page}", args=args)
+        return reverse(self.nom_url(page), args=args)
 
     def factures(self, user) -> QuerySet:
         """Every invoice `user` may see in this space (core 1), ready for the columns."""

@@ -32,7 +32,7 @@ def _urls(espace: Espace) -> dict:
         "colonnes": espace.colonnes_du_tableau,
         "url_liste": espace.url("rechercher"),
         "url_export": espace.url("export"),
-        "detail_url": f"factures:{espace.nom}_detail",
+        "detail_url": espace.nom_url("detail"),
     }
 
 

@@ -192,16 +192,17 @@ def test_un_delai_d_un_autre_cadre_s_enregistre_a_part(s):
         vus.extend(f.pk for f in factures)
         Facture.objects.filter(pk__in=[f.pk for f in factures]).update(echeance_action=None)
 
+    # A status and cadre no timeout is registered for (the works app registers its own).
     travaux = FactureFactory(
-        cadre=Cadre.A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR,
-        statut=S.MISE_A_DISPOSITION_MOE,
+        cadre=Cadre.A15_ETAT_ACOMPTE_MOE,
+        statut=S.MISE_A_DISPOSITION_MOA,
         deposee_le=timezone.now(),
         echeance_action=timezone.now() - timedelta(days=1),
     )
     cles = set(delais._DELAIS)
     try:
         delais.enregistrer_delai(
-            [S.MISE_A_DISPOSITION_MOE], moe, cadres=[Cadre.A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR]
+            [S.MISE_A_DISPOSITION_MOA], moe, cadres=[Cadre.A15_ETAT_ACOMPTE_MOE]
         )
         assert delais.balayer_echeances() == 1
     finally:

@@ -136,6 +136,16 @@ class Command(BaseCommand):
                 siret=siret,
                 rattacher=self._rattacher,
             )
+            # Factures de travaux (issue 6): a works dossier from projet to état validé.
+            from travaux import demo as demo_travaux
+
+            demo_travaux.charger(
+                structures=structures,
+                utilisateurs={
+                    u.email: u
+                    for u in Utilisateur.objects.filter(email__endswith="@demo.chorus.test")
+                },
+            )
             # Sollicitations (issue 7): requests in various statuses.
             sollicitations = self._sollicitations(structures, agent)
         self.stdout.write(

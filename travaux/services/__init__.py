@@ -1,0 +1,1 @@
+"""Every operation that changes works dossiers and pieces: one module per use case."""

@@ -1,0 +1,1 @@
+"""Views of Factures de travaux, one module per use case."""
