@@ -6,6 +6,7 @@
 """
 
 import os
+import uuid
 
 import pytest
 from django.conf import settings
@@ -108,3 +109,37 @@ def _celery_en_mode_immediat():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = ancien
+
+
+@pytest.fixture
+def file_unique():
+    """A Celery queue name of the test's own (see tests/celery_reel.py), removed afterwards."""
+    import redis
+
+    nom = f"test-chorus-{uuid.uuid4().hex[:12]}"
+    yield nom
+    # Remove what kombu left in Redis for this queue (the list, its bindings).
+    client = redis.Redis.from_url(REDIS_DE_TEST)
+    try:
+        cles = list(client.scan_iter(match=f"*{nom}*"))
+        if cles:
+            client.delete(*cles)
+        for membre in client.zrange("_kombu.binding_deadlines", 0, -1):
+            if nom.encode() in membre:
+                client.zrem("_kombu.binding_deadlines", membre)
+    finally:
+        client.close()
+
+
+@pytest.fixture
+def celery_vers_redis():
+    """The test process publishes to Redis for real, instead of running tasks eagerly."""
+    from chorus.celery import app
+
+    ancien = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        with app.connection_for_write(REDIS_DE_TEST) as connexion:
+            yield connexion
+    finally:
+        app.conf.task_always_eager = ancien

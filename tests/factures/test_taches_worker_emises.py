@@ -10,10 +10,9 @@ from factures.enums import EtatControle, Severite
 from factures.enums import StatutFacture as S
 from factures.models import Facture
 from factures.services import depot
-from tests.chorus import test_celery_worker as celery_reel
+from tests import celery_reel
 from tests.factures.factories import FactureFactory
 from tests.factures.formats.conftest import SIRET_COMMUNE, SIRET_FOURNISSEUR, generer
-from tests.factures.rendu.test_taches_worker import worker  # noqa: F401 — the fixture
 from tests.habilitations.factories import UtilisateurFactory
 from tests.structures.factories import ServiceFactory, StructureFactory
 
@@ -23,12 +22,10 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-ATTENTE_MAX = 90  # seconds; a deadline for waiting, not a timing assertion
-file_unique = celery_reel.file_unique
-celery_vers_redis = celery_reel.celery_vers_redis
+ATTENTE_MAX = celery_reel.ATTENTE_MAX
 
 
-def test_le_worker_controle_le_fichier_depose(worker, celery_vers_redis, file_unique, monkeypatch):  # noqa: F811
+def test_le_worker_controle_le_fichier_depose(worker, celery_vers_redis, file_unique, monkeypatch):
     fournisseur = StructureFactory(identifiant=SIRET_FOURNISSEUR)
     commune = StructureFactory(publique=True, identifiant=SIRET_COMMUNE)
     ServiceFactory(structure=commune, code="SERV-FIN")
@@ -55,7 +52,7 @@ def test_le_worker_controle_le_fichier_depose(worker, celery_vers_redis, file_un
     assert facture.anomalies.filter(severite=Severite.BLOQUANTE, terme="BT-112").exists()
 
 
-def test_le_worker_achemine_une_facture_envoyee(worker, celery_vers_redis, file_unique):  # noqa: F811
+def test_le_worker_achemine_une_facture_envoyee(worker, celery_vers_redis, file_unique):
     facture = FactureFactory(deposee=True)
     tache = tasks.acheminer_facture.apply_async(
         args=[facture.pk], queue=file_unique, connection=celery_vers_redis

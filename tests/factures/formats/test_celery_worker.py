@@ -3,23 +3,12 @@ each child compiles its stylesheets once, on its first invoice, and reuses them 
 
 import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from factures.enums import FormatFacture
 from factures.formats.controles import controler
-from tests.chorus.test_celery_worker import (  # noqa: F401 (fixtures)
-    ATTENTE_MAX,
-    DEMARRAGE_MAX,
-    attendre,
-    celery_vers_redis,
-    file_unique,
-)
-from tests.conftest import REDIS_DE_TEST
+from tests.celery_reel import ATTENTE_MAX, attendre, lancer_worker
 from tests.factures.formats.taches import controler_fichier
 
 from .conftest import ECHANTILLONS, echantillon
@@ -31,56 +20,17 @@ TACHES = 6
 
 
 @pytest.fixture
-def worker_prefork(file_unique, tmp_path):  # noqa: F811
-    journal = tmp_path / "worker.log"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "chorus.settings",
-        "REDIS_URL": REDIS_DE_TEST,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "PYTHONUNBUFFERED": "1",
-    }
-    celery = Path(sys.executable).with_name("celery")
-    commande = [
-        str(celery),
-        "-A",
-        "chorus",
-        "worker",
-        "--pool=prefork",
-        "--concurrency=2",
-        "--include=tests.factures.formats.taches",
-        "--without-heartbeat",
-        "--without-gossip",
-        "--without-mingle",
-        "-Q",
+def worker_prefork(file_unique, tmp_path):
+    """Two prefork children that know the test-only task; no database needed."""
+    with lancer_worker(
         file_unique,
-        "-n",
-        f"{file_unique}@%h",
-        "--loglevel=INFO",
-    ]
-    with journal.open("wb") as sortie:
-        processus = subprocess.Popen(
-            commande, cwd=settings.BASE_DIR, env=env, stdout=sortie, stderr=subprocess.STDOUT
-        )
-
-    def lire():
-        return journal.read_text(errors="replace")
-
-    try:
-        attendre(
-            lambda: " ready." in lire() or processus.poll() is not None,
-            DEMARRAGE_MAX,
-            "the worker did not start",
-        )
-        assert processus.poll() is None, f"the worker stopped:\n{lire()}"
+        tmp_path / "worker.log",
+        pool="prefork",
+        concurrence=2,
+        inclure=["tests.factures.formats.taches"],
+        base_de_test=False,
+    ) as lire:
         yield lire
-    finally:
-        processus.terminate()
-        try:
-            processus.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            processus.kill()
-            processus.wait(timeout=10)
 
 
 def _resultats(journal: str, ids: list[str]) -> dict[str, dict[str, int]]:
@@ -98,8 +48,8 @@ def _resultats(journal: str, ids: list[str]) -> dict[str, dict[str, int]]:
 
 def test_chaque_processus_du_worker_compile_ses_feuilles_une_fois(
     worker_prefork,
-    celery_vers_redis,  # noqa: F811
-    file_unique,  # noqa: F811
+    celery_vers_redis,
+    file_unique,
 ):
     echantillon(ECHANTILLON)  # skips (or fails in CI) when the samples are missing
     chemin = str(ECHANTILLONS / ECHANTILLON)
