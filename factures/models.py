@@ -42,20 +42,6 @@ TAUX = {"max_digits": 5, "decimal_places": 2}
 ZERO = Decimal("0.00")
 
 
-def _portee(champ_structure: str, champ_service: str, portees) -> Q:
-    """Q of the rows whose structure (or service of it) is within `portees`:
-    [(structure_id, service_id or None)]. A structure-wide right covers every service."""
-    entieres = {s for s, service in portees if service is None}
-    q = Q(**{f"{champ_structure}__in": entieres}) if entieres else Q(pk__in=[])
-    par_structure: dict[int, set[int]] = {}
-    for structure_id, service_id in portees:
-        if service_id is not None and structure_id not in entieres:
-            par_structure.setdefault(structure_id, set()).add(service_id)
-    for structure_id, services in par_structure.items():
-        q |= Q(**{champ_structure: structure_id, f"{champ_service}__in": services})
-    return q
-
-
 class FactureQuerySet(models.QuerySet):
     def visible_to(self, user, application: str, niveau: str = Niveau.CONSULTATION):
         """The pieces `user` may see in the space `application` (core 1), at `niveau`:
@@ -76,7 +62,9 @@ class FactureQuerySet(models.QuerySet):
             return self.none()
         if application == Application.FACTURES_EMISES:
             return (
-                self.filter(_portee("fournisseur_id", "service_fournisseur_id", portees))
+                self.filter(
+                    acces.filtre_portees(portees, "fournisseur_id", "service_fournisseur_id")
+                )
                 .exclude(statut=StatutFacture.SUPPRIMEE)
                 # Works pieces are followed in Factures de travaux (the MOE's and MOA's
                 # pieces name the titulaire as supplier, drafts included).
@@ -84,7 +72,7 @@ class FactureQuerySet(models.QuerySet):
             )
         if application == Application.FACTURES_RECUES:
             return self.filter(
-                _portee("destinataire_id", "service_destinataire_id", portees),
+                acces.filtre_portees(portees, "destinataire_id", "service_destinataire_id"),
                 statut__in=CHEZ_LE_DESTINATAIRE,
             )
         if application == Application.FACTURES_A_VALIDER:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from habilitations.enums import Application, Niveau
 from structures.enums import CategorieStructure, StatutStructure
@@ -162,6 +162,21 @@ def portees(user, application: str, niveau: str) -> set[tuple[int, int | None]]:
     service being None for a right on the whole structure. QuerySet methods such as
     `Facture.objects.visible_to` turn them into filters."""
     return droits_de(user).portees(application, niveau)
+
+
+def filtre_portees(portees, champ_structure: str, champ_service: str) -> Q:
+    """Q of the rows whose structure (or one of its services) is within `portees` (the pairs
+    of `portees()`): a structure-wide right covers every service of it and the rows without
+    a service; a service right covers the rows of that service only."""
+    entieres = {s for s, service in portees if service is None}
+    q = Q(**{f"{champ_structure}__in": entieres}) if entieres else Q(pk__in=[])
+    par_structure: dict[int, set[int]] = {}
+    for structure_id, service_id in portees:
+        if service_id is not None and structure_id not in entieres:
+            par_structure.setdefault(structure_id, set()).add(service_id)
+    for structure_id, services in par_structure.items():
+        q |= Q(**{champ_structure: structure_id, f"{champ_service}__in": services})
+    return q
 
 
 def est_gestionnaire(user, structure) -> bool:

@@ -112,21 +112,6 @@ class SousCategorie(Libelle, models.Model):
         return self.destination == Destination.ENTITE_PUBLIQUE
 
 
-def _portee(champ_structure: str, champ_service: str, portees) -> Q:
-    """Q of the rows whose structure (or one of its services) is within `portees`, the pairs
-    (structure_id, service_id or None) of the access core. A structure-wide right covers every
-    service; a service right covers that service only (not the rows without a service)."""
-    entieres = {s for s, service in portees if service is None}
-    q = Q(**{f"{champ_structure}__in": entieres}) if entieres else Q(pk__in=[])
-    par_structure: dict[int, set[int]] = {}
-    for structure_id, service_id in portees:
-        if service_id is not None and structure_id not in entieres:
-            par_structure.setdefault(structure_id, set()).add(service_id)
-    for structure_id, services in par_structure.items():
-        q |= Q(**{champ_structure: structure_id, f"{champ_service}__in": services})
-    return q
-
-
 def est_agent_support(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.est_agent_support)
 
@@ -146,8 +131,8 @@ class SollicitationQuerySet(models.QuerySet):
             q |= Q(destination=Destination.SUPPORT)
         portees = acces.portees(user, Application.SOLLICITATIONS_RECUES, niveau)
         if portees:
-            q |= Q(destination=Destination.ENTITE_PUBLIQUE) & _portee(
-                "structure_destinataire_id", "service_destinataire_id", portees
+            q |= Q(destination=Destination.ENTITE_PUBLIQUE) & acces.filtre_portees(
+                portees, "structure_destinataire_id", "service_destinataire_id"
             )
         return self.filter(q, statut__in=VISIBLES_PAR_LE_DESK)
 

@@ -106,9 +106,7 @@ def _q_structures(champ_structure: str, champ_service: str | None, portees) -> Q
     if champ_service is None:
         ids = {s for s, _service in portees}
         return Q(**{f"{champ_structure}__in": ids}) if ids else Q(pk__in=[])
-    from factures.models import _portee
-
-    return _portee(champ_structure, champ_service, portees)
+    return acces.filtre_portees(portees, champ_structure, champ_service)
 
 
 def filtre_dossiers(user, role: str, niveau: str = Niveau.CONSULTATION) -> Q:
