@@ -38,4 +38,12 @@ def _menu(request):
 
 def espaces(request):
     """The spaces menu, computed at most once per request and only when a page shows it."""
-    return {"espaces": SimpleLazyObject(lambda: _menu(request))}
+    return {
+        "espaces": SimpleLazyObject(lambda: _menu(request)),
+        # The codes of the spaces the user may open, for links that lead into one.
+        "codes_espaces": SimpleLazyObject(
+            lambda: (
+                set(acces.applications_de(request.user)) if request.user.is_authenticated else set()
+            )
+        ),
+    }

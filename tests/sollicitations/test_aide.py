@@ -94,3 +94,19 @@ def test_la_confirmation_d_envoi_propose_les_articles(client):
     page = client.get(reverse("sollicitations:envoyer", args=[s.pk])).content.decode()
     assert "Ces articles répondent peut-être à votre question" in page
     assert reverse("sollicitations:article", args=["facture-rejetee-ou-suspendue"]) in page
+
+
+def test_l_aide_ne_propose_d_ecrire_une_sollicitation_qu_a_qui_peut_le_faire(client):
+    from tests.habilitations.factories import UtilisateurFactory
+    from tests.structures.factories import StructureFactory
+
+    nouvelle = reverse("sollicitations:creer")
+    contact = reverse("sollicitations:contact")
+    article = reverse("sollicitations:article", args=["deposer-une-facture"])
+    # A support agent has no Sollicitations émises: the contact form, not a page he can't open.
+    client.force_login(UtilisateurFactory(est_agent_support=True))
+    contenu = client.get(article).content.decode()
+    assert nouvelle not in contenu and contact in contenu
+    assert client.get(nouvelle).status_code == 404
+    client.force_login(UtilisateurFactory(gestionnaire_de=StructureFactory()))
+    assert nouvelle in client.get(article).content.decode()
