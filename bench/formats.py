@@ -30,8 +30,8 @@ from lxml import etree  # noqa: E402
 from factures.formats import controles, facturx, schematrons  # noqa: E402
 from factures.formats.controles import analyser  # noqa: E402
 from factures.formats.schemas import schema  # noqa: E402
+from tests.echantillons import ECHANTILLONS  # noqa: E402
 
-ECHANTILLONS = Path(__file__).resolve().parent.parent.parent / "shared" / "samples"
 TOURS = int(os.environ.get("BENCH_TOURS", "5"))
 
 

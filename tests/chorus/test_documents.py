@@ -16,9 +16,10 @@ from django.db import IntegrityError
 from chorus import documents
 from chorus.documents import DocumentRefuse, detecter_type, enregistrer, parser_xml
 from chorus.models import Document
+from tests.echantillons import ECHANTILLONS as TOUS_LES_ECHANTILLONS
 from tests.habilitations.factories import UtilisateurFactory
 
-ECHANTILLONS = Path("/work/shared/samples/facturx")
+ECHANTILLONS = TOUS_LES_ECHANTILLONS / "facturx"
 PDF_VALIDE = (ECHANTILLONS / "EN16931_Einfach.pdf").read_bytes()
 XML_VALIDE = b'<?xml version="1.0" encoding="UTF-8"?>\n<Invoice><ID>F-1</ID></Invoice>\n'
 FACTURE = {"pdf", "xml"}

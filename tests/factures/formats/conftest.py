@@ -4,14 +4,13 @@ build ourselves (factur-x generates CII and UBL from a dict keyed by EN 16931 te
 import copy
 import datetime
 import io
-from pathlib import Path
 
 import pypdf
 import pytest
-from django.conf import settings
 from facturx.generate_xml import generate_xml
 
-ECHANTILLONS = Path(settings.BASE_DIR).parent / "shared" / "samples"
+from tests.echantillons import ECHANTILLONS
+
 SIRET_FOURNISSEUR = "73282932000074"
 SIRET_COMMUNE = "21750001600019"
 
