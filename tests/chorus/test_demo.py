@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -61,3 +63,16 @@ def test_les_comptes_de_demo_ont_les_droits_que_le_readme_annonce(settings):
     ]
     assert support.est_agent_support
     assert acces.applications_de(support) == []
+
+
+def test_la_demo_annonce_ce_qu_elle_a_vraiment_cree(settings):
+    settings.DEBUG = True
+    sortie = io.StringIO()
+    call_command("demo", stdout=sortie)
+    from factures.models import Facture
+
+    demo = Utilisateur.objects.filter(email__endswith="@demo.chorus.test")
+    assert f"{Structure.objects.count()} structures, {demo.count()} utilisateurs" in (
+        sortie.getvalue()
+    )
+    assert f"{Facture.objects.count()} factures et pièces" in sortie.getvalue()

@@ -148,11 +148,17 @@ class Command(BaseCommand):
             )
             # Sollicitations (issue 7): requests in various statuses.
             sollicitations = self._sollicitations(structures, agent)
+        from factures.models import Facture
+
+        # Counted from the database: each area's demo module adds its own structures and users.
+        demo = Utilisateur.objects.filter(email__endswith="@demo.chorus.test")
+        nb_structures = Structure.objects.filter(gestionnaire_principal__in=demo).count()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Données de démonstration prêtes : {len(STRUCTURES)} structures, "
-                f"{len(UTILISATEURS) + 1} utilisateurs (mot de passe : {MOT_DE_PASSE}), "
-                f"{sollicitations} sollicitation(s) ajoutée(s)."
+                f"Données de démonstration prêtes : {nb_structures} structures, "
+                f"{demo.count()} utilisateurs (mot de passe : {MOT_DE_PASSE}), "
+                f"{Facture.objects.filter(fournisseur__gestionnaire_principal__in=demo).count()} "
+                f"factures et pièces, {sollicitations} sollicitation(s) ajoutée(s)."
             )
         )
 
