@@ -124,6 +124,10 @@ def test_une_facture_de_sous_traitant_validee_suspendue_completee_payee(page, de
         sous_traitant,
         titulaire,
     )
+    # His invoice's page says whom it waits for, and how long the titulaire has left.
+    assert page.get_by_text(
+        "En attente de la validation de Bâtiments Durand SARL : il lui reste 14 jours"
+    ).is_visible()
 
     # 2. The titulaire finds it in Factures à valider, with the time left, and validates it.
     connexion(page, TITULAIRE)
@@ -147,9 +151,17 @@ def test_une_facture_de_sous_traitant_validee_suspendue_completee_payee(page, de
     assert statut() == S.SUSPENDUE
 
     # 4. At sign-in, the sub-contractor is shown the returned invoice; he acknowledges it.
-    connexion(page, SOUS_TRAITANT)
+    page.context.clear_cookies()
+    se_connecter(page, SOUS_TRAITANT, MOT_DE_PASSE)
     dialogue = page.get_by_role("dialog", name="Factures rejetées ou suspendues")
     dialogue.wait_for()
+    # axe measures contrasts: let the dialog finish fading in first.
+    page.wait_for_function(
+        """() => {
+            const d = document.getElementById("dialogue-retours");
+            return d.classList.contains("fr-modal--opened") && getComputedStyle(d).opacity === "1";
+        }"""
+    )
     verifier_accessibilite(page)
     ligne = dialogue.get_by_role("row").filter(has_text=NUMERO)
     assert ligne.get_by_text(MOTIF).is_visible()
