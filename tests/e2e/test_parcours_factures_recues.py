@@ -11,22 +11,29 @@ the demo's users:
 6. the sub-contractor finds every status in the invoice's history, and his user (opted in)
    received exactly one e-mail per change.
 
+And a return 7 days old: the dialog cannot be closed (nor escaped) but by acknowledging.
+
 Tasks run eagerly and the live server is a thread of this process: the e-mails land in the
 locmem outbox the test reads.
 """
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from chorus.management.commands.demo import MOT_DE_PASSE
+from factures.enums import ActionFacture as A
 from factures.enums import StatutFacture as S
-from factures.models import Facture
+from factures.models import Facture, Retour
+from factures.services.traitement import facture_traiter
 from habilitations.models import Utilisateur
 from structures.models import Structure
 from tests.e2e.conftest import se_connecter, verifier_accessibilite
+from tests.factures.factories_recues import scene
 from tests.structures.factories_gestion import pdf_minimal
 
 pytestmark = pytest.mark.e2e
@@ -68,6 +75,17 @@ def cliquer_lien(page, nom):
     page.get_by_role("main").get_by_role("link", name=nom, exact=True).first.click()
     page.wait_for_load_state()
     verifier_accessibilite(page)
+
+
+def attendre_l_ouverture(page):
+    """The returns dialog is open and done fading in (axe measures contrasts)."""
+    page.wait_for_function(
+        """() => {
+            const d = document.getElementById("dialogue-retours");
+            return d && d.classList.contains("fr-modal--opened")
+                && getComputedStyle(d).opacity === "1";
+        }"""
+    )
 
 
 def statut():
@@ -154,14 +172,7 @@ def test_une_facture_de_sous_traitant_validee_suspendue_completee_payee(page, de
     page.context.clear_cookies()
     se_connecter(page, SOUS_TRAITANT, MOT_DE_PASSE)
     dialogue = page.get_by_role("dialog", name="Factures rejetées ou suspendues")
-    dialogue.wait_for()
-    # axe measures contrasts: let the dialog finish fading in first.
-    page.wait_for_function(
-        """() => {
-            const d = document.getElementById("dialogue-retours");
-            return d.classList.contains("fr-modal--opened") && getComputedStyle(d).opacity === "1";
-        }"""
-    )
+    attendre_l_ouverture(page)
     verifier_accessibilite(page)
     ligne = dialogue.get_by_role("row").filter(has_text=NUMERO)
     assert ligne.get_by_text(MOTIF).is_visible()
@@ -237,3 +248,31 @@ def test_une_facture_de_sous_traitant_validee_suspendue_completee_payee(page, de
     ]
     assert "Étapes : Validée par le premier valideur → " in courriels[2].body
     assert f"Motif : {MOTIF}" in courriels[3].body
+
+
+def test_au_bout_de_sept_jours_le_dialogue_ne_se_ferme_qu_en_acquittant(page):
+    s = scene()
+    facture = s.facture(numero="F-E2E-VIEILLE")
+    facture_traiter(facture=facture, action=A.SUSPENDRE, acting_user=s.agent, motif=MOTIF)
+    Retour.objects.filter(facture=facture).update(cree_le=timezone.now() - timedelta(days=8))
+
+    se_connecter(page, s.gp_fournisseur.email)
+    dialogue = page.get_by_role("dialog", name="Factures rejetées ou suspendues")
+    attendre_l_ouverture(page)
+    verifier_accessibilite(page)
+    assert dialogue.get_by_text("leur acquittement est obligatoire pour continuer").is_visible()
+    assert not dialogue.get_by_role("button", name="Fermer", exact=True).count()
+    # Escape does not get rid of it either, nor going to another page.
+    page.keyboard.press("Escape")
+    attendre_l_ouverture(page)
+    assert dialogue.is_visible()
+    page.goto("/factures-emises/")
+    attendre_l_ouverture(page)
+    verifier_accessibilite(page)
+
+    dialogue.get_by_role("button", name="Tout acquitter et fermer").click()
+    page.wait_for_load_state()
+    verifier_accessibilite(page)
+    assert page.get_by_text("1 facture acquittée.").is_visible()
+    assert not page.locator("#dialogue-retours").count()
+    assert Retour.objects.get(facture=facture).acquitte_par == s.gp_fournisseur

@@ -205,6 +205,26 @@ def test_apres_sept_jours_l_acquittement_est_obligatoire(client, s):
     assert 'id="dialogue-retours"' in contenu(response)
 
 
+def test_le_septieme_jour_l_acquittement_devient_obligatoire(client, s):
+    facture = retourner(s)
+    retourne_le = Retour.objects.get(facture=facture).cree_le
+    for age, obligatoire in [
+        (timedelta(days=6, hours=23), False),
+        (timedelta(days=7), True),
+    ]:
+        with time_machine.travel(retourne_le + age, tick=False):
+            client.logout()
+            se_connecter(client, "gp@peintures-morel.fr")
+            page = contenu(client.get(reverse("accueil")))
+            assert 'id="dialogue-retours"' in page
+            assert ("leur acquittement est obligatoire" in page) is obligatoire
+            assert ('title="Fermer et acquitter plus tard"' in page) is not obligatoire
+            client.post(url("retours_fermer"), {"suivant": "/"})
+            ferme = 'id="dialogue-retours"' not in contenu(client.get(reverse("accueil")))
+            assert ferme is not obligatoire
+    assert Retour.objects.get(facture=facture).acquitte_le is None
+
+
 def test_traiter_le_rejet_le_retire_des_factures_a_traiter(client, s):
     facture = retourner(s, action=A.REJETER, numero="F-REJET")
     retour = Retour.objects.get(facture=facture)
