@@ -248,6 +248,7 @@ def test_une_facture_de_sous_traitant_validee_suspendue_completee_payee(page, de
     ]
     assert "Étapes : Validée par le premier valideur → " in courriels[2].body
     assert f"Motif : {MOTIF}" in courriels[3].body
+    assert "Votre commentaire : Voici le procès-verbal signé." in courriels[4].body
 
 
 def test_au_bout_de_sept_jours_le_dialogue_ne_se_ferme_qu_en_acquittant(page):

@@ -12,6 +12,7 @@ from chorus.tasks import envoyer_emails_lot
 from factures.enums import ActionFacture as A
 from factures.enums import StatutFacture as S
 from factures.services.acheminement import facture_acheminer
+from factures.services.retours import facture_completer
 from factures.services.traitement import facture_traiter, factures_traiter
 from factures.services.validation import facture_valider
 from tests.factures.factories_recues import scene
@@ -193,3 +194,25 @@ def test_une_tache_reessayee_apres_une_panne_n_envoie_aucun_courriel_deux_fois(
         "gp@peintures-morel.fr",
         "gp@valbourg.fr",
     ]
+
+
+def test_le_courriel_d_une_facture_completee_reprend_le_commentaire_comme_tel(
+    s, mailoutbox, django_capture_on_commit_callbacks
+):
+    facture = s.facture(numero="F-COMPLETEE")
+    facture_traiter(
+        facture=facture, action=A.SUSPENDRE, acting_user=s.agent, motif="PV de réception ?"
+    )
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        facture_completer(
+            facture=facture,
+            acting_user=s.gp_fournisseur,
+            commentaire="Voici le PV signé.",
+            fichiers=[],
+        )
+    au_fournisseur = next(c for c in mailoutbox if a(c) == "gp@peintures-morel.fr")
+    assert "Complétée – mise à disposition" in au_fournisseur.subject
+    # His own words, not a motif given to him.
+    assert "Votre commentaire : Voici le PV signé." in au_fournisseur.body
+    assert "Motif :" not in au_fournisseur.body
