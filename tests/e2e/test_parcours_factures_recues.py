@@ -11,7 +11,9 @@ the demo's users:
 6. the sub-contractor finds every status in the invoice's history, and his user (opted in)
    received exactly one e-mail per change.
 
-And a return 7 days old: the dialog cannot be closed (nor escaped) but by acknowledging.
+And a return 7 days old: the dialog cannot be closed (nor escaped) but by acknowledging; and
+the titulaire who is not the validator: the sub-contractor names the right one, who is told
+and has 15 days of his own.
 
 Tasks run eagerly and the live server is a thread of this process: the e-mails land in the
 locmem outbox the test reads.
@@ -277,3 +279,39 @@ def test_au_bout_de_sept_jours_le_dialogue_ne_se_ferme_qu_en_acquittant(page):
     assert page.get_by_text("1 facture acquittée.").is_visible()
     assert not page.locator("#dialogue-retours").count()
     assert Retour.objects.get(facture=facture).acquitte_par == s.gp_fournisseur
+
+
+def test_le_titulaire_n_est_pas_le_bon_valideur_le_sous_traitant_designe_le_bon(page, demo):
+    lemoine = demo["Atelier Lemoine Architectes"]
+    numero = "MAR-2026-007"  # the demo's A9 invoice, waiting for Bâtiments Durand
+    motif = "Nous ne sommes pas titulaires de ce marché : voyez l'Atelier Lemoine."
+
+    connexion(page, TITULAIRE)
+    ouvrir_l_espace(page, "Factures à valider")
+    cliquer_lien(page, numero)
+    page.get_by_role("radio", name="Refuser : je ne suis pas le bon valideur").check()
+    page.get_by_label("Complément d'information ou motif").fill(motif)
+    cliquer_bouton(page, "Enregistrer ma réponse")
+    assert Facture.objects.get(numero=numero).statut == S.ERREUR_FOURNISSEUR_SUR_VALIDEUR
+    mail.outbox.clear()
+
+    connexion(page, SOUS_TRAITANT)
+    ouvrir_l_espace(page, "Factures émises")
+    cliquer_lien(page, numero)
+    cliquer_lien(page, "Désigner le bon valideur")
+    assert page.get_by_text(motif).is_visible()
+    page.get_by_label("Identifiant du bon valideur (SIRET)").fill(lemoine.identifiant)
+    cliquer_bouton(page, "Transmettre au valideur")
+    facture = Facture.objects.get(numero=numero)
+    assert (facture.statut, facture.valideur_1) == (S.A_VALIDER_1, lemoine)
+    assert page.get_by_text(
+        "En attente de la validation de Atelier Lemoine Architectes : il lui reste 14 jours"
+    ).is_visible()
+    # The new validator is told, and has his own 15 days.
+    [courriel] = [m for m in mail.outbox if m.to == ["moe@demo.chorus.test"]]
+    assert numero in courriel.body
+
+    connexion(page, "moe@demo.chorus.test")
+    ouvrir_l_espace(page, "Factures à valider")
+    ligne = page.get_by_role("row").filter(has_text=numero)
+    assert ligne.get_by_text(re.compile(r"^14 jours \(")).is_visible()
