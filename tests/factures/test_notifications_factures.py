@@ -2,13 +2,17 @@
 awaits them; one e-mail per recipient and change, in the recipient's language."""
 
 import pytest
+from celery.exceptions import Retry
+from django.core.mail.backends import locmem
 from django.utils import translation
 
+from chorus import notifications
 from chorus.models import Evenement, Notification
 from chorus.tasks import envoyer_emails_lot
 from factures.enums import ActionFacture as A
 from factures.enums import StatutFacture as S
 from factures.services.acheminement import facture_acheminer
+from factures.services.retours import facture_completer
 from factures.services.traitement import facture_traiter, factures_traiter
 from factures.services.validation import facture_valider
 from tests.factures.factories_recues import scene
@@ -151,3 +155,64 @@ def test_une_tache_relancee_n_envoie_pas_deux_fois(
     ids = [str(pk) for pk in Evenement.objects.values_list("pk", flat=True)]
     assert envoyer_emails_lot.apply(args=[ids]).get() == 0
     assert len(mailoutbox) == 1
+
+
+class PanneAuDeuxiemeCourriel(locmem.EmailBackend):
+    """An SMTP server that drops the connection once, on the second e-mail of the run."""
+
+    envois = 0
+
+    def send_messages(self, messages):
+        type(self).envois += 1
+        if type(self).envois == 2:
+            raise OSError("Connection reset by peer")
+        return super().send_messages(messages)
+
+
+def test_une_tache_reessayee_apres_une_panne_n_envoie_aucun_courriel_deux_fois(
+    s, mailoutbox, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    facture = s.facture_a_valider(numero="F-A9-PANNE")
+    deja = set(Evenement.objects.values_list("pk", flat=True))
+    # The events are written on commit; their e-mail task is left in the queue, run below.
+    monkeypatch.setattr(notifications, "_mettre_en_file_lot", lambda ids: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        facture_valider(facture=facture, acting_user=s.gp_titulaire)
+    ids = [str(pk) for pk in Evenement.objects.exclude(pk__in=deja).values_list("pk", flat=True)]
+    PanneAuDeuxiemeCourriel.envois = 0
+    settings.EMAIL_BACKEND = f"{__name__}.PanneAuDeuxiemeCourriel"
+
+    # The first e-mail goes, the second fails: the task asks to be retried.
+    with pytest.raises(Retry):
+        envoyer_emails_lot.apply(args=[ids])
+    assert len(mailoutbox) == 1
+    # The retry sends the two others only; a third run sends nothing.
+    assert envoyer_emails_lot.apply(args=[ids]).get() == 2
+    assert envoyer_emails_lot.apply(args=[ids]).get() == 0
+    assert sorted(a(c) for c in mailoutbox) == [
+        "agent@valbourg.fr",
+        "gp@peintures-morel.fr",
+        "gp@valbourg.fr",
+    ]
+
+
+def test_le_courriel_d_une_facture_completee_reprend_le_commentaire_comme_tel(
+    s, mailoutbox, django_capture_on_commit_callbacks
+):
+    facture = s.facture(numero="F-COMPLETEE")
+    facture_traiter(
+        facture=facture, action=A.SUSPENDRE, acting_user=s.agent, motif="PV de réception ?"
+    )
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        facture_completer(
+            facture=facture,
+            acting_user=s.gp_fournisseur,
+            commentaire="Voici le PV signé.",
+            fichiers=[],
+        )
+    au_fournisseur = next(c for c in mailoutbox if a(c) == "gp@peintures-morel.fr")
+    assert "Complétée – mise à disposition" in au_fournisseur.subject
+    # His own words, not a motif given to him.
+    assert "Votre commentaire : Voici le PV signé." in au_fournisseur.body
+    assert "Motif :" not in au_fournisseur.body

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from chorus.models import Evenement
 from chorus.tasks import envoyer_emails_lot
@@ -16,6 +17,7 @@ from factures.enums import StatutFacture as S
 from factures.models import Facture
 from factures.services import delais
 from factures.services.acheminement import facture_acheminer
+from factures.services.retours import facture_corriger_valideur
 from factures.services.validation import (
     facture_refuser,
     facture_signaler_erreur_valideur,
@@ -139,6 +141,47 @@ def test_quinze_jours_plus_tard_la_validation_est_tacite_et_le_fournisseur_preve
     )
     assert "la validation est réputée acquise (validation tacite)" in au_fournisseur.body
     assert "Validation 1 hors délai" in au_fournisseur.body
+
+
+def test_le_bon_valideur_designe_a_quinze_jours_neufs_et_il_est_prevenu(
+    s, mailoutbox, django_capture_on_commit_callbacks
+):
+    facture = soumise(s, numero="F-BON-VALIDEUR")
+    depart = timezone.now()
+    # Ten days later the titulaire says he is not the validator; two days after that the
+    # supplier names the right one: the new validator's 15 days start then.
+    with time_machine.travel(depart + timedelta(days=10), tick=False):
+        facture_signaler_erreur_valideur(
+            facture=facture, acting_user=s.gp_titulaire, motif="Nous ne sommes pas titulaires"
+        )
+    bon = StructureFactory(raison_sociale="Le Vrai Titulaire")
+    gp_bon = UtilisateurFactory(email="gp@vrai-titulaire.fr", gestionnaire_de=bon)
+    mailoutbox.clear()
+    corrige_le = depart + timedelta(days=12)
+    with (
+        time_machine.travel(corrige_le, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        facture_corriger_valideur(
+            facture=facture, acting_user=s.gp_fournisseur, identifiant=bon.identifiant
+        )
+    facture.refresh_from_db()
+    assert (facture.statut, facture.valideur_1) == (S.A_VALIDER_1, bon)
+    assert facture.echeance_action == corrige_le + timedelta(days=15)
+    # The new validator is told (and the old one is not); the supplier sees the change.
+    courriels = {c.to[0]: c for c in mailoutbox}
+    assert sorted(courriels) == ["gp@peintures-morel.fr", gp_bon.email]
+    echeance = date_format(timezone.localtime(facture.echeance_action), "SHORT_DATE_FORMAT")
+    assert "F-BON-VALIDEUR · Peintures Morel" in courriels[gp_bon.email].body
+    assert f"à valider avant le {echeance}" in courriels[gp_bon.email].body
+    # Past the first deadline (day 15) the sweep leaves it to him; past his own, tacit.
+    with time_machine.travel(depart + timedelta(days=26), tick=False):
+        assert delais.balayer_echeances() == 0
+    with time_machine.travel(corrige_le + timedelta(days=15, minutes=1), tick=False):
+        assert delais.balayer_echeances() == 1
+    facture.refresh_from_db()
+    assert facture.statut == S.MISE_A_DISPOSITION
+    assert statuts(facture).count(S.ABSENCE_VALIDATION_1_HORS_DELAI) == 1
 
 
 def test_le_balayage_ne_touche_ni_les_factures_a_l_heure_ni_les_autres_statuts(s):

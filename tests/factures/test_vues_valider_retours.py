@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,6 +12,7 @@ from factures.enums import StatutFacture as S
 from factures.models import Retour
 from factures.services.acheminement import facture_acheminer
 from factures.services.traitement import facture_traiter
+from factures.services.validation import facture_valider
 from habilitations.enums import Application, Niveau
 from tests.factures.factories_recues import habiliter, scene
 from tests.habilitations.factories import MOT_DE_PASSE, UtilisateurFactory
@@ -52,6 +54,22 @@ def test_la_synthese_du_valideur_montre_le_delai_restant(client, s, django_asser
     page = contenu(client.get(url("valider_detail", facture.pk)))
     assert "Il vous reste 14 jours pour répondre" in page
     assert "Enregistrer ma réponse" in page
+
+
+def test_le_fournisseur_voit_le_delai_restant_au_valideur_sur_la_page_de_sa_facture(client, s):
+    facture = soumise(s, numero="F-A9-ATTENTE")
+    client.force_login(s.gp_fournisseur)
+    page = contenu(client.get(url("emises_detail", facture.pk)))
+    assert "En attente de la validation de Bâtiments Titulaire : il lui reste 14 jours" in page
+    with time_machine.travel(timezone.now() + timedelta(days=14, hours=12), tick=False):
+        client.force_login(s.gp_fournisseur)  # the session would have expired
+        page = contenu(client.get(url("emises_detail", facture.pk)))
+        assert "il lui reste 11 heures" in page
+    # Once it is validated, nothing waits any more.
+    facture_valider(facture=facture, acting_user=s.gp_titulaire)
+    assert "En attente de la validation" not in contenu(
+        client.get(url("emises_detail", facture.pk))
+    )
 
 
 def test_valider_avec_un_complement(client, s, mailoutbox, django_capture_on_commit_callbacks):
@@ -185,6 +203,26 @@ def test_apres_sept_jours_l_acquittement_est_obligatoire(client, s):
     response = client.post(url("retours_fermer"), {"suivant": "/"}, follow=True)
     assert "acquittez-les" in contenu(response)
     assert 'id="dialogue-retours"' in contenu(response)
+
+
+def test_le_septieme_jour_l_acquittement_devient_obligatoire(client, s):
+    facture = retourner(s)
+    retourne_le = Retour.objects.get(facture=facture).cree_le
+    for age, obligatoire in [
+        (timedelta(days=6, hours=23), False),
+        (timedelta(days=7), True),
+    ]:
+        with time_machine.travel(retourne_le + age, tick=False):
+            client.logout()
+            se_connecter(client, "gp@peintures-morel.fr")
+            page = contenu(client.get(reverse("accueil")))
+            assert 'id="dialogue-retours"' in page
+            assert ("leur acquittement est obligatoire" in page) is obligatoire
+            assert ('title="Fermer et acquitter plus tard"' in page) is not obligatoire
+            client.post(url("retours_fermer"), {"suivant": "/"})
+            ferme = 'id="dialogue-retours"' not in contenu(client.get(reverse("accueil")))
+            assert ferme is not obligatoire
+    assert Retour.objects.get(facture=facture).acquitte_le is None
 
 
 def test_traiter_le_rejet_le_retire_des_factures_a_traiter(client, s):

@@ -29,6 +29,15 @@ def _historique(facture):
     return historique
 
 
+def _validation_en_attente(facture):
+    """The validator the invoice waits for and his deadline, while it waits for one."""
+    valideurs = {S.A_VALIDER_1: facture.valideur_1, S.A_VALIDER_2: facture.valideur_2}
+    valideur = valideurs.get(facture.statut)
+    if valideur is None or facture.echeance_action is None:
+        return None
+    return {"valideur": valideur, "echeance": facture.echeance_action}
+
+
 @require_safe
 def detail(request, pk):
     facture = facture_visible(
@@ -62,6 +71,7 @@ def detail(request, pk):
             request,
             facture=facture,
             statut_affiche=facture.statut_pour_fournisseur(),
+            validation_en_attente=_validation_en_attente(facture),
             modifiable=modifiable,
             actions=actions,
             lignes=lignes,
