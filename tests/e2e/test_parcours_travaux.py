@@ -73,7 +73,7 @@ def remplir_piece(page, numero, ht=None, tva=None, fichier=False):
         page.get_by_label("Montant HT").fill(ht)
         page.get_by_label("Montant de TVA").fill(tva)
     if fichier:
-        page.get_by_label("Document de la pièce (PDF)").set_input_files(
+        page.get_by_label("Fichier de la pièce (Factur-X, UBL, CII ou PDF)").set_input_files(
             files=[
                 {"name": f"{numero}.pdf", "mimeType": "application/pdf", "buffer": pdf_minimal()}
             ]

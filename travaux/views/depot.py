@@ -13,6 +13,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from factures.enums import ActionFacture as A
 from factures.enums import StatutFacture as S
+from factures.formats.controles import FORMATS_STRUCTURES
+from factures.forms.saisie import TAUX_USUELS, UNITES, LigneForm, LignesFormSet, initial_lignes
 from factures.models import Facture
 from habilitations.enums import Niveau
 from travaux import acces
@@ -37,6 +39,49 @@ from travaux.views.pieces import _exiger_action
 
 GET_POST = require_http_methods(["GET", "POST"])
 R = RoleTravaux
+PREFIXE_LIGNES = "lignes"
+
+
+def _ajouter_une_ligne(request) -> bool:
+    return request.method == "POST" and request.POST.get("_action") == "ajouter_ligne"
+
+
+def _avec_une_ligne_de_plus(post):
+    """The posted form with one more blank line (its unit and rate as the inputs show)."""
+    data = post.copy()
+    cle = f"{PREFIXE_LIGNES}-TOTAL_FORMS"
+    rang = int(data[cle]) if data.get(cle, "").isdigit() else 0
+    data[cle] = str(rang + 1)
+    for champ, valeur in LigneForm.VALEURS_PAR_DEFAUT.items():
+        data.setdefault(f"{PREFIXE_LIGNES}-{rang}-{champ}", valeur)
+    return data
+
+
+def _lignes(request, piece=None):
+    """The typed lines (Factures émises' formset), None for a structured file's piece. A post
+    without the lines' management form (an older page, a script) has no lines."""
+    if piece is not None and piece.format_depot in FORMATS_STRUCTURES:
+        return None
+    if request.method != "POST":
+        return LignesFormSet(
+            prefix=PREFIXE_LIGNES, initial=initial_lignes(piece) if piece is not None else []
+        )
+    if f"{PREFIXE_LIGNES}-TOTAL_FORMS" not in request.POST:
+        return LignesFormSet(prefix=PREFIXE_LIGNES)
+    data = _avec_une_ligne_de_plus(request.POST) if _ajouter_une_ligne(request) else request.POST
+    return LignesFormSet(data=data, prefix=PREFIXE_LIGNES)
+
+
+def _lignes_valides(lignes) -> bool:
+    return lignes is None or not lignes.is_bound or lignes.is_valid()
+
+
+def _lignes_saisies(lignes) -> list[dict] | None:
+    return lignes.lignes() if lignes is not None and lignes.is_bound else None
+
+
+def _contexte_lignes(lignes) -> dict:
+    return {"lignes": lignes, "unites": UNITES, "taux_usuels": TAUX_USUELS}
 
 
 def code_court(cadre: str) -> str:
@@ -150,14 +195,17 @@ def deposer(request, role, cadre):
         initial=initial,
         inclusibles=_inclusibles(dossier, cadre),
     )
+    lignes = _lignes(request)
     formulaires_valides = piece_form.is_valid() if request.method == "POST" else False
+    formulaires_valides = _lignes_valides(lignes) and formulaires_valides
     if parties_form is not None and request.method == "POST":
         formulaires_valides = parties_form.is_valid() and formulaires_valides
-    if formulaires_valides:
+    if formulaires_valides and not _ajouter_une_ligne(request):
         autres = {
             "donnees": piece_form.donnees(),
             "precedente": precedente,
             "fichier": piece_form.cleaned_data.get("fichier"),
+            "lignes": _lignes_saisies(lignes),
             "incluses": piece_form.cleaned_data.get("incluses") or (),
         }
         try:
@@ -201,6 +249,7 @@ def deposer(request, role, cadre):
             parties_form=parties_form,
             piece_form=piece_form,
             sous_traitance=cadre in CADRES_SOUS_TRAITANCE,
+            **_contexte_lignes(lignes),
         ),
     )
 
@@ -248,14 +297,18 @@ def modifier(request, role, pk):
         files=fichiers(request),
         initial=initial,
         inclusibles=_inclusibles(piece.dossier, piece.cadre, piece),
+        structuree=piece.format_depot in FORMATS_STRUCTURES,
     )
-    if request.method == "POST" and form.is_valid():
+    lignes = _lignes(request, piece)
+    valides = form.is_valid() & _lignes_valides(lignes) if request.method == "POST" else False
+    if valides and not _ajouter_une_ligne(request):
         try:
             services.piece_modifier(
                 piece=piece,
                 acting_user=request.user,
                 donnees=form.donnees(),
                 fichier=form.cleaned_data.get("fichier"),
+                lignes=_lignes_saisies(lignes),
                 incluses=form.cleaned_data.get("incluses") or (),
             )
         except ValidationError as erreur:
@@ -266,5 +319,12 @@ def modifier(request, role, pk):
     return render(
         request,
         "travaux/modifier.html",
-        contexte_role(request, role, piece=piece, piece_form=form, statut_brouillon=S.BROUILLON),
+        contexte_role(
+            request,
+            role,
+            piece=piece,
+            piece_form=form,
+            statut_brouillon=S.BROUILLON,
+            **_contexte_lignes(lignes),
+        ),
     )

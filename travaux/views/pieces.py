@@ -31,6 +31,7 @@ from travaux.services.traitement import (
 from travaux.views.commun import (
     ROLES_DU_CIRCUIT,
     actions_du_role,
+    contenu_de_la_piece,
     contexte_role,
     erreurs_dans,
     exiger_role,
@@ -112,6 +113,7 @@ def detail(request, role, pk):
             request,
             role,
             piece=piece,
+            contenu=contenu_de_la_piece(piece),
             deposant=services_depot.structure_deposante(piece),
             historique=list(piece.historique.select_related("acteur").order_by("date", "pk")),
             suivantes_du_dossier=list(
@@ -227,6 +229,7 @@ def envoyer(request, role, pk):
             request,
             role,
             piece=piece,
+            contenu=contenu_de_la_piece(piece),
             form=form,
             incluses=[
                 i.piece for i in PieceIncluse.objects.filter(decompte=piece).select_related("piece")
