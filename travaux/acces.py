@@ -11,7 +11,8 @@ Built on the access core (habilitations.acces). The rules, in words:
   (Fournisseur), to its MOE (Maîtrise d'œuvre), to its MOA (Maîtrise d'ouvrage); to nobody
   else: another structure's dossier answers 404.
 - Inside a dossier: drafts are seen by their depositor only; a sub- or co-contractor sees his
-  own pieces only; the MOE and the MOA see a sub- or co-contractor's piece once it has reached
+  own pieces only, and those he validates (a cotraitant, his sub-contractor's); the MOE and
+  the MOA see a sub- or co-contractor's piece once it has reached
   the MOE (after the titulaire's validation).
 """
 
@@ -139,7 +140,8 @@ def filtre_pieces(user, role: str, niveau: str = Niveau.CONSULTATION) -> Q:
         ids = {s for s, _service in portees}
         miennes = deposees_par_le_role & Q(fournisseur_id__in=ids)
         du_titulaire = Q(dossier__titulaire_id__in=ids) & envoyee
-        return base & (miennes | du_titulaire)
+        a_valider = (Q(valideur_1_id__in=ids) | Q(valideur_2_id__in=ids)) & envoyee
+        return base & (miennes | du_titulaire | a_valider)
     if role == RoleTravaux.MOE:
         dossier = _q_structures("dossier__moe_id", None, portees)
     else:

@@ -332,7 +332,11 @@ def _rubriques(user, role: str) -> tuple[Rubrique, ...]:
             Rubrique(
                 "a_valider",
                 _("Pièces de sous-traitants à valider"),
-                sous_traitance & Q(statut=S.A_VALIDER_1, valideur_1_id__in=miennes),
+                sous_traitance
+                & (
+                    Q(statut=S.A_VALIDER_1, valideur_1_id__in=miennes)
+                    | Q(statut=S.A_VALIDER_2, valideur_2_id__in=miennes)
+                ),
                 _("Vous avez 15 jours ; passé ce délai, la validation est tacite."),
             ),
             replace(

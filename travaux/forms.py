@@ -13,7 +13,12 @@ from factures.services import verifications
 from structures.enums import StatutService
 from structures.models import Service, Structure
 from travaux.enums import RoleTravaux
-from travaux.routage import CADRES_SOUS_TRAITANCE, DEPOSANT, cadres_deposes_par
+from travaux.routage import (
+    CADRES_SOUS_TRAITANCE,
+    CADRES_SOUS_TRAITANT,
+    DEPOSANT,
+    cadres_deposes_par,
+)
 from travaux.services.dossiers import Parties
 
 R = RoleTravaux
@@ -114,6 +119,15 @@ class PartiesForm(FormulaireDsfr, forms.Form):
         required=False,
         help_text=_("Laissez vide si la maîtrise d'œuvre n'est pas sur le portail."),
     )
+    cotraitant = forms.CharField(
+        label=_("Cotraitant pour lequel vous travaillez (SIRET)"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "Seulement si vous êtes le sous-traitant d'un cotraitant : il valide votre pièce, "
+            "puis le mandataire. Laissez vide si vous travaillez pour le mandataire."
+        ),
+    )
     structure_financiere = forms.CharField(
         label=_("Entité publique du service financier (SIRET)"),
         max_length=20,
@@ -145,6 +159,8 @@ class PartiesForm(FormulaireDsfr, forms.Form):
             self.fields["structure"].queryset = structures
         if self.propre:
             del self.fields[self.propre]
+        if cadre not in CADRES_SOUS_TRAITANT:
+            del self.fields["cotraitant"]
         if champs is not None:  # a correction: only the fields in error
             for nom in list(self.fields):
                 if nom not in champs:
@@ -169,6 +185,9 @@ class PartiesForm(FormulaireDsfr, forms.Form):
 
     def clean_moe(self):
         return self._structure("moe")
+
+    def clean_cotraitant(self):
+        return self._structure("cotraitant")
 
     def clean_structure_financiere(self):
         return self._structure("structure_financiere")

@@ -38,6 +38,7 @@ from travaux.enums import CHEZ_LA_MOA, CHEZ_LA_MOE, CHEZ_LE_FOURNISSEUR, Destina
 from travaux.models import DossierFacturation, PieceIncluse
 from travaux.routage import (
     CADRES_SOUS_TRAITANCE,
+    CADRES_SOUS_TRAITANT,
     DEPOSANT,
     PRECEDENTE_OBLIGATOIRE,
     peut_repondre,
@@ -94,6 +95,33 @@ def _exiger_deposant(user, cadre: str, dossier: DossierFacturation, deposant: St
     service = dossier.service_moa if role == RoleTravaux.MOA else None
     if not acces.peut_agir(user, role, deposant, service):
         raise PermissionDenied
+
+
+def _valideurs(cadre: str, dossier: DossierFacturation, deposant, cotraitant) -> dict:
+    """Who validates a sub- or co-contractor's piece: the titulaire / mandataire; for a
+    sub-contractor of a cotraitant, that cotraitant first, then the mandataire."""
+    if cadre not in CADRES_SOUS_TRAITANCE:
+        return {"valideur_1": None, "valideur_2": None}
+    if cotraitant is None:
+        return {"valideur_1": dossier.titulaire, "valideur_2": None}
+    if cadre not in CADRES_SOUS_TRAITANT:
+        raise ValidationError(
+            {
+                "cotraitant": _(
+                    "Seul un sous-traitant désigne le cotraitant pour lequel il travaille."
+                )
+            }
+        )
+    if cotraitant.pk in (dossier.titulaire_id, deposant.pk):
+        raise ValidationError(
+            {
+                "cotraitant": _(
+                    "Le cotraitant est une autre entreprise que le mandataire et que la vôtre : "
+                    "laissez ce champ vide si vous travaillez pour le mandataire."
+                )
+            }
+        )
+    return {"valideur_1": cotraitant, "valideur_2": dossier.titulaire}
 
 
 def verifier_precedente(cadre: str, precedente: Facture | None, dossier: DossierFacturation):
@@ -246,9 +274,11 @@ def piece_creer(
     fichier: UploadedFile | None = None,
     lignes: list[dict] | None = None,
     incluses=(),
+    cotraitant: Structure | None = None,
 ) -> Facture:
     """Creates the draft of a works piece in `dossier`, deposited by `deposant`: from its
-    file (structured or PDF), its typed lines or its typed totals (travaux.services.contenu)."""
+    file (structured or PDF), its typed lines or its typed totals (travaux.services.contenu).
+    A sub-contractor of a `cotraitant` has it validate first, then the mandataire."""
     if cadre not in DEPOSANT:
         raise ValidationError(
             {"cadre": _("Ce cadre de facturation n'est pas un cadre de travaux.")}
@@ -269,7 +299,7 @@ def piece_creer(
         dossier=dossier,
         statut=StatutFacture.BROUILLON,
         fournisseur=fournisseur,
-        valideur_1=dossier.titulaire if sous_traitance else None,
+        **_valideurs(cadre, dossier, deposant, cotraitant),
         numero_marche=dossier.numero_marche,
         cree_par=acting_user,
         **_verifier_donnees(contenu),

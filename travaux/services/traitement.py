@@ -127,6 +127,7 @@ def piece_corriger_acheminement(*, piece: Facture, acting_user, parties: Parties
         maintenant = timezone.now()
         modifications.update(
             valideur_1=nouveau.titulaire,
+            valideur_2=None,  # the titulaire / mandataire named again validates alone
             destinataire=nouveau.moe,
             numero_marche=nouveau.numero_marche,
             soumise_a_validation_le=maintenant,

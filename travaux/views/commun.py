@@ -29,7 +29,7 @@ from travaux.models import DossierFacturation
 R = RoleTravaux
 # The roles of the circuits a user acts in, for each role of the space.
 ROLES_DU_CIRCUIT = {
-    R.FOURNISSEUR: {RoleFacture.FOURNISSEUR, RoleFacture.VALIDEUR_1},
+    R.FOURNISSEUR: {RoleFacture.FOURNISSEUR, RoleFacture.VALIDEUR_1, RoleFacture.VALIDEUR_2},
     R.MOE: {RoleFacture.MOE},
     R.MOA: {RoleFacture.MOA},
 }

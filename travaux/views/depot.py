@@ -179,7 +179,7 @@ def deposer(request, role, cadre):
             cadre=cadre,
             structures=structures.exclude(pk=dossier.titulaire_id),
             base=Parties.du_dossier(dossier),
-            champs={"structure"},
+            champs={"structure", "cotraitant"},
             prefix="parties",
         )
     initial = {"date_facture": timezone.localdate()}
@@ -208,6 +208,8 @@ def deposer(request, role, cadre):
             "lignes": _lignes_saisies(lignes),
             "incluses": piece_form.cleaned_data.get("incluses") or (),
         }
+        if parties_form is not None and "cotraitant" in parties_form.fields:
+            autres["cotraitant"] = parties_form.cleaned_data.get("cotraitant")
         try:
             if dossier is None:
                 parties = parties_form.parties()

@@ -1,0 +1,187 @@
+"""Sub- and co-contractors' pieces (A10, A11, A13, A14) validated as in Factures à valider:
+the titulaire or mandataire, and first the cotraitant when a sub-contractor works for one
+(as A12 in Factures émises); 15 days each, tacit after, through the same deadline sweep;
+then the piece reaches the MOE for traceability and the titulaire includes it in his A4."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from chorus.workflow import ActeurNonAutorise
+from factures.enums import ActionFacture as A
+from factures.enums import Cadre as C
+from factures.enums import StatutFacture as S
+from factures.models import Facture
+from factures.services import delais as balayage
+from tests.habilitations.factories import UtilisateurFactory
+from tests.structures.factories import StructureFactory
+from tests.travaux.factories import Chantier
+from travaux.models import PieceIncluse
+from travaux.services.depot import piece_creer, piece_envoyer
+from travaux.services.dossiers import dossier_ouvrir_ou_continuer
+from travaux.services.traitement import piece_traiter
+
+pytestmark = pytest.mark.django_db
+
+
+class Groupement:
+    """A works contract whose titulaire is the mandataire of a groupement: a cotraitant,
+    and a sub-contractor of that cotraitant, each with a user."""
+
+    def __init__(self):
+        self.ch = Chantier()
+        self.cotraitant = StructureFactory(raison_sociale="Électricité Cotraitante")
+        self.sous_traitant = StructureFactory(raison_sociale="Câblage Sous-traitant")
+        self.user_cotraitant = UtilisateurFactory(gestionnaire_de=self.cotraitant)
+        self.user_sous_traitant = UtilisateurFactory(gestionnaire_de=self.sous_traitant)
+        self.dossier = dossier_ouvrir_ou_continuer(
+            parties=self.ch.parties(), acting_user=self.user_sous_traitant
+        )
+
+    def deposer_a10(self, numero="ST-1", **autres):
+        piece = piece_creer(
+            acting_user=self.user_sous_traitant,
+            cadre=C.A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT,
+            dossier=self.dossier,
+            deposant=self.sous_traitant,
+            donnees={
+                "numero": numero,
+                "date_facture": date(2026, 11, 2),
+                "montant_ht": Decimal("2000.00"),
+                "montant_tva": Decimal("0.00"),  # autoliquidation
+            },
+            cotraitant=self.cotraitant,
+            **autres,
+        )
+        return piece_envoyer(piece=piece, acting_user=self.user_sous_traitant)
+
+
+def statut(piece):
+    return Facture.objects.values_list("statut", flat=True).get(pk=piece.pk)
+
+
+@pytest.fixture
+def gr():
+    return Groupement()
+
+
+def test_le_cotraitant_valide_puis_le_mandataire_puis_la_piece_va_a_la_moe(gr):
+    a10 = gr.deposer_a10()
+    assert (a10.statut, a10.valideur_1, a10.valideur_2) == (
+        S.A_VALIDER_1,
+        gr.cotraitant,
+        gr.ch.titulaire,
+    )
+    # The mandataire's turn has not come.
+    with pytest.raises(ActeurNonAutorise):
+        piece_traiter(piece=a10, acting_user=gr.ch.fournisseur, action=A.VALIDER)
+    piece_traiter(piece=a10, acting_user=gr.user_cotraitant, action=A.VALIDER)
+    a10.refresh_from_db()
+    assert a10.statut == S.A_VALIDER_2
+    assert a10.echeance_action > timezone.now() + timedelta(days=14)
+    piece_traiter(piece=a10, acting_user=gr.ch.fournisseur, action=A.VALIDER)
+    a10.refresh_from_db()
+    assert (a10.statut, a10.destinataire, a10.echeance_action) == (
+        S.MISE_A_DISPOSITION_MOE,
+        gr.ch.moe_structure,
+        None,
+    )
+    # The titulaire attaches it to his own projet de décompte.
+    a4 = piece_creer(
+        acting_user=gr.ch.fournisseur,
+        cadre=C.A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR,
+        dossier=gr.dossier,
+        deposant=gr.ch.titulaire,
+        donnees={"numero": "PDM-1", "date_facture": date(2026, 11, 3), "montant_ht": 1},
+        incluses=[a10],
+    )
+    piece_envoyer(piece=a4, acting_user=gr.ch.fournisseur)
+    assert statut(a10) == S.ASSOCIEE
+    assert PieceIncluse.objects.get(piece=a10).decompte == a4
+
+
+def _echeance_passee(piece):
+    """Fifteen days have gone by: the piece's deadline is behind us."""
+    piece.refresh_from_db()
+    assert piece.echeance_action > timezone.now() + timedelta(days=14, hours=23)
+    Facture.objects.filter(pk=piece.pk).update(
+        echeance_action=timezone.now() - timedelta(minutes=1)
+    )
+
+
+def test_sans_reponse_chaque_valideur_est_tacite_apres_quinze_jours_par_le_balayage(gr):
+    a10 = gr.deposer_a10()
+    assert balayage.balayer_echeances(maintenant=timezone.now() + timedelta(days=14)) == 0
+    _echeance_passee(a10)
+    assert balayage.balayer_echeances() == 1
+    assert statut(a10) == S.A_VALIDER_2  # the mandataire's own 15 days begin
+    assert balayage.balayer_echeances() == 0
+    _echeance_passee(a10)
+    assert balayage.balayer_echeances() == 1
+    assert statut(a10) == S.MISE_A_DISPOSITION_MOE
+    assert [h.action for h in a10.historique.order_by("date", "pk")][-5:] == [
+        A.CONSTATER_ABSENCE_VALIDATION,
+        A.SOUMETTRE_VALIDEUR_2,
+        A.CONSTATER_ABSENCE_VALIDATION,
+        A.ACHEMINER,
+        A.METTRE_A_DISPOSITION_MOE,
+    ]
+
+
+def test_le_cotraitant_est_une_autre_entreprise_que_le_mandataire(gr):
+    with pytest.raises(ValidationError) as erreur:
+        piece_creer(
+            acting_user=gr.user_sous_traitant,
+            cadre=C.A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT,
+            dossier=gr.dossier,
+            deposant=gr.sous_traitant,
+            donnees={"numero": "ST-9", "date_facture": date(2026, 11, 2), "montant_ht": 1},
+            cotraitant=gr.ch.titulaire,
+        )
+    assert "cotraitant" in erreur.value.message_dict
+
+
+def url(role, page, *args):
+    return reverse(f"travaux:{role}_{page}", args=args)
+
+
+def test_par_les_pages_le_cotraitant_puis_le_mandataire_valident(client, gr):
+    client.force_login(gr.user_sous_traitant)
+    cible = url("fournisseur", "deposer_piece", "a10")
+    assert "Cotraitant pour lequel vous travaillez" in client.get(cible).content.decode()
+    client.post(
+        cible,
+        {
+            "parties-structure": gr.sous_traitant.pk,
+            "parties-numero_marche": gr.dossier.numero_marche,
+            "parties-titulaire": gr.ch.titulaire.identifiant,
+            "parties-moa": gr.ch.moa_structure.identifiant,
+            "parties-moe": gr.ch.moe_structure.identifiant,
+            "parties-cotraitant": gr.cotraitant.identifiant,
+            "numero": "ST-2",
+            "date_facture": "2026-11-02",
+            "montant_ht": "1500",
+        },
+    )
+    a10 = Facture.objects.get(numero="ST-2")
+    client.post(url("fournisseur", "envoyer", a10.pk))
+    assert statut(a10) == S.A_VALIDER_1
+    # The cotraitant finds it waiting for him, and validates it.
+    client.force_login(gr.user_cotraitant)
+    page = client.get(url("fournisseur", "synthese")).content.decode()
+    assert "Pièces de sous-traitants à valider" in page and "ST-2" in page
+    client.post(url("fournisseur", "traiter", a10.pk, "valider"), {"motif": ""})
+    assert statut(a10) == S.A_VALIDER_2
+    # Then the mandataire.
+    client.force_login(gr.ch.fournisseur)
+    page = client.get(url("fournisseur", "synthese")).content.decode()
+    assert "ST-2" in page
+    client.post(url("fournisseur", "traiter", a10.pk, "valider"), {"motif": ""})
+    assert statut(a10) == S.MISE_A_DISPOSITION_MOE
+    # A stranger to the piece does not see it.
+    client.force_login(UtilisateurFactory(gestionnaire_de=StructureFactory()))
+    assert client.get(url("fournisseur", "detail", a10.pk)).status_code == 404
