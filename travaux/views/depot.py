@@ -18,6 +18,7 @@ from factures.forms.saisie import TAUX_USUELS, UNITES, LigneForm, LignesFormSet,
 from factures.models import Facture
 from habilitations.enums import Niveau
 from travaux import acces
+from travaux.enums import REFUS_DEFINITIFS as REFUS
 from travaux.enums import RoleTravaux
 from travaux.forms import ChoixDepotForm, PartiesForm, PieceForm
 from travaux.models import DossierFacturation, PieceIncluse
@@ -57,10 +58,11 @@ def _avec_une_ligne_de_plus(post):
     return data
 
 
-def _lignes(request, piece=None):
-    """The typed lines (Factures émises' formset), None for a structured file's piece. A post
-    without the lines' management form (an older page, a script) has no lines."""
-    if piece is not None and piece.format_depot in FORMATS_STRUCTURES:
+def _lignes(request, piece=None, *, reprendre=False):
+    """The typed lines (Factures émises' formset), None for a structured file's piece (a
+    refused piece taken up offers its lines). A post without the lines' management form (an
+    older page, a script) has no lines."""
+    if not reprendre and piece is not None and piece.format_depot in FORMATS_STRUCTURES:
         return None
     if request.method != "POST":
         return LignesFormSet(
@@ -124,6 +126,17 @@ def choisir(request, role):
     )
 
 
+def _reprise(request, role, cadre, dossier):
+    """The refused piece a corrected one takes up (`?reprise=`): same dossier and cadre."""
+    valeur = request.GET.get("reprise", "")
+    if not valeur.isdigit() or dossier is None:
+        return None
+    piece = piece_du_role(request, role, int(valeur))
+    if piece.dossier_id != dossier.pk or piece.cadre != cadre or piece.statut not in REFUS:
+        raise Http404
+    return piece
+
+
 def _deposant_du_dossier(dossier, role, cadre):
     if role == R.MOE:
         return dossier.moe
@@ -166,6 +179,7 @@ def deposer(request, role, cadre):
     elif request.GET.get("dossier", "").isdigit():
         dossier = dossier_du_role(request, role, int(request.GET["dossier"]))
     deposant = _deposant_du_dossier(dossier, role, cadre) if dossier else None
+    reprise = _reprise(request, role, cadre, dossier)
 
     parties_form = None
     if dossier is None:
@@ -189,13 +203,20 @@ def deposer(request, role, cadre):
             montant_tva=precedente.montant_tva,
             numero_engagement=precedente.numero_engagement,
         )
+    if reprise is not None:
+        initial.update(
+            montant_ht=reprise.montant_ht,
+            montant_tva=reprise.montant_tva,
+            numero_engagement=reprise.numero_engagement,
+            commentaire=reprise.commentaire,
+        )
     piece_form = PieceForm(
         data=saisie(request),
         files=fichiers(request),
         initial=initial,
         inclusibles=_inclusibles(dossier, cadre),
     )
-    lignes = _lignes(request)
+    lignes = _lignes(request, reprise, reprendre=True)
     formulaires_valides = piece_form.is_valid() if request.method == "POST" else False
     formulaires_valides = _lignes_valides(lignes) and formulaires_valides
     if parties_form is not None and request.method == "POST":
@@ -248,6 +269,7 @@ def deposer(request, role, cadre):
             libelle_cadre=Facture(cadre=cadre).get_cadre_display(),
             dossier=dossier,
             precedente=precedente,
+            reprise=reprise,
             parties_form=parties_form,
             piece_form=piece_form,
             sous_traitance=cadre in CADRES_SOUS_TRAITANCE,

@@ -18,6 +18,8 @@ from factures.circuits import circuit_de
 from factures.enums import ActionFacture as A
 from factures.enums import StatutFacture as S
 from factures.models import Telechargement, TypeTelechargement
+from travaux import acces
+from travaux.enums import ERREURS_D_ACHEMINEMENT, REFUS_DEFINITIFS
 from travaux.forms import ConfirmationForm, MotifForm, PartiesForm
 from travaux.models import PieceIncluse
 from travaux.routage import DEPOSANT, reponses_possibles
@@ -84,7 +86,11 @@ def _suivantes(piece, role, actions) -> list[dict]:
                         f"?precedente={piece.pk}",
                     }
                 )
-    if not liens and DEPOSANT.get(piece.cadre) == role and piece.statut != S.BROUILLON:
+    if (
+        not liens
+        and DEPOSANT.get(piece.cadre) == role
+        and piece.statut not in (S.BROUILLON, *REFUS_DEFINITIFS)
+    ):
         liens.append(
             {
                 "cadre": piece.cadre,
@@ -130,8 +136,28 @@ def detail(request, role, pk):
             peut_supprimer=A.SUPPRIMER in codes,
             peut_corriger=bool(codes & {A.RECYCLER, A.CORRIGER_VALIDEUR}),
             suivantes=_suivantes(piece, role, actions),
+            corriger_url=_url_pour_corriger(request, piece, role),
+            refus=_refus(piece),
         ),
     )
+
+
+def _url_pour_corriger(request, piece, role) -> str | None:
+    """« Déposer une pièce corrigée »: for the depositor of a refused piece, a new piece of
+    the same cadre in its dossier, pre-filled from it."""
+    if piece.statut not in REFUS_DEFINITIFS or DEPOSANT.get(piece.cadre) != role:
+        return None
+    if not acces.peut_agir(request.user, role, services_depot.structure_deposante(piece)):
+        return None
+    code = piece.cadre.split("_")[0].lower()
+    return f"{url_role(role, 'deposer_piece', code)}?dossier={piece.dossier_id}&reprise={piece.pk}"
+
+
+def _refus(piece):
+    """The history row of a refusal, with its motif and author."""
+    if piece.statut not in (*REFUS_DEFINITIFS, *ERREURS_D_ACHEMINEMENT):
+        return None
+    return piece.historique.select_related("acteur").order_by("-date", "-pk").first()
 
 
 def _exiger_action(request, piece, role, action):
