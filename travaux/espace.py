@@ -363,6 +363,7 @@ def _rubriques(user, role: str) -> tuple[Rubrique, ...]:
                         *ERREURS_D_ACHEMINEMENT,
                         S.SUSPENDUE,
                         S.ERREUR_FOURNISSEUR_SUR_VALIDEUR,
+                        S.ERREUR_COTRAITANT_SUR_VALIDEUR,
                     ]
                 ),
             ),

@@ -23,7 +23,7 @@ from tests.travaux.factories import Chantier
 from travaux.models import PieceIncluse
 from travaux.services.depot import piece_creer, piece_envoyer
 from travaux.services.dossiers import dossier_ouvrir_ou_continuer
-from travaux.services.traitement import piece_traiter
+from travaux.services.traitement import piece_corriger_acheminement, piece_traiter
 
 pytestmark = pytest.mark.django_db
 
@@ -143,6 +143,30 @@ def test_le_cotraitant_est_une_autre_entreprise_que_le_mandataire(gr):
             cotraitant=gr.ch.titulaire,
         )
     assert "cotraitant" in erreur.value.message_dict
+
+
+def test_le_mandataire_signale_qu_il_n_est_pas_le_bon_et_le_sous_traitant_le_corrige(gr):
+    a10 = gr.deposer_a10()
+    piece_traiter(piece=a10, acting_user=gr.user_cotraitant, action=A.VALIDER)
+    piece_traiter(
+        piece=a10,
+        acting_user=gr.ch.fournisseur,
+        action=A.SIGNALER_ERREUR_VALIDEUR,
+        motif="Nous ne sommes pas le mandataire de ce groupement",
+    )
+    assert statut(a10) == S.ERREUR_COTRAITANT_SUR_VALIDEUR
+    vrai_mandataire = StructureFactory(raison_sociale="Vrai mandataire")
+    corrigee = piece_corriger_acheminement(
+        piece=a10,
+        acting_user=gr.user_sous_traitant,
+        parties=gr.ch.parties(titulaire=vrai_mandataire),
+    )
+    # The cotraitant's validation stands: the right mandataire validates next.
+    assert (corrigee.statut, corrigee.valideur_1, corrigee.valideur_2) == (
+        S.A_VALIDER_2,
+        gr.cotraitant,
+        vrai_mandataire,
+    )
 
 
 def url(role, page, *args):

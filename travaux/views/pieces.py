@@ -26,6 +26,7 @@ from travaux.routage import DEPOSANT, reponses_possibles
 from travaux.services import depot as services_depot
 from travaux.services.dossiers import Parties
 from travaux.services.traitement import (
+    ERREURS_DE_VALIDEUR,
     champs_corrigeables,
     piece_corriger_acheminement,
     piece_traiter,
@@ -290,9 +291,7 @@ def corriger(request, role, pk):
     """After a routing error, the depositor names the right recipient; same number."""
     exiger_role(request, role)
     piece = piece_du_role(request, role, pk)
-    action = (
-        A.CORRIGER_VALIDEUR if piece.statut == S.ERREUR_FOURNISSEUR_SUR_VALIDEUR else A.RECYCLER
-    )
+    action = A.CORRIGER_VALIDEUR if piece.statut in ERREURS_DE_VALIDEUR else A.RECYCLER
     if (retour := _exiger_action(request, piece, role, action)) is not None:
         return retour
     base = Parties.du_dossier(piece.dossier)
