@@ -12,7 +12,7 @@ from factures.enums import EtatControle, FormatFacture, Severite
 from factures.enums import StatutFacture as S
 from factures.models import Facture
 from tests.factures.depot_outils import facturx, fichier_pdf
-from tests.factures.formats.conftest import SIRET_FOURNISSEUR
+from tests.factures.formats.conftest import SIRET_FOURNISSEUR, pdf_simple
 from tests.travaux.factories import Chantier
 from travaux.models import DossierFacturation
 
@@ -211,3 +211,30 @@ def test_sans_montant_ni_lignes_ni_fichier_la_piece_est_refusee(client, ch):
     )
     assert "Saisissez le montant HT, ou les lignes de la pièce." in response.content.decode()
     assert not Facture.objects.exists() and not DossierFacturation.objects.exists()
+
+
+def test_un_pdf_complete_ce_que_l_utilisateur_a_laisse_vide(client, ch):
+    texte = (
+        "Batiments Test\nProjet de decompte mensuel\nFacture n° PDM-2026-88\n"
+        "Date : 02/11/2026\nTotal HT : 12 500,00 EUR\nTotal TTC : 15 000,00 EUR"
+    )
+    client.force_login(ch.fournisseur)
+    client.post(
+        url("fournisseur", "deposer_piece", "a4"),
+        {
+            **_parties(ch),
+            "montant_tva": "2500",
+            "fichier": fichier_pdf("decompte.pdf", pdf_simple(texte)),
+        },
+    )
+    piece = Facture.objects.get()
+    assert (piece.numero, piece.date_facture, piece.montant_ht, piece.montant_ttc) == (
+        "PDM-2026-88",
+        date(2026, 11, 2),
+        Decimal("12500.00"),
+        Decimal("15000.00"),
+    )
+    assert (piece.format_depot, piece.etat_controle) == (
+        FormatFacture.PDF,
+        EtatControle.SANS_OBJET,
+    )
