@@ -109,6 +109,18 @@ def test_les_constats_du_fichier_s_affichent_et_une_erreur_bloquante_retient_la_
     assert piece.statut == S.BROUILLON
     detail = client.get(url("fournisseur", "detail", piece.pk)).content.decode()
     assert bloquante.regle in detail
+    # The corrected file replaces the draft's data and findings: the piece may go.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url("fournisseur", "modifier", piece.pk),
+            {"fichier": fichier_pdf("decompte-corrige.pdf", facturx())},
+        )
+    piece.refresh_from_db()
+    assert (piece.montant_ttc, piece.etat_controle) == (Decimal("470.00"), EtatControle.TERMINE)
+    assert not piece.anomalies.filter(severite=Severite.BLOQUANTE).exists()
+    client.post(url("fournisseur", "envoyer", piece.pk))
+    piece.refresh_from_db()
+    assert piece.statut == S.MISE_A_DISPOSITION_MOE
 
 
 def test_le_fichier_d_un_autre_vendeur_est_refuse_en_nommant_bt_30(

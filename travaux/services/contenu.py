@@ -189,11 +189,13 @@ def appliquer(piece: Facture, contenu: Contenu) -> None:
 
 
 def ecrire(piece: Facture, contenu: Contenu, *, remplacer: bool) -> None:
-    """The piece's lines and VAT breakdown; for a structured file, its checks once committed."""
-    if contenu.structure:
+    """The piece's lines and VAT breakdown; for a structured file, its checks once committed.
+    What the piece said before (`remplacer`: a draft changed) goes, its findings with it."""
+    if remplacer:
         piece.lignes.all().delete()
         piece.lignes_tva.all().delete()
         piece.anomalies.all().delete()
+    if contenu.structure:
         for ligne in (*contenu.lignes_lues, *contenu.tva_lue):
             ligne.facture = piece
         LigneFacture.objects.bulk_create(contenu.lignes_lues, batch_size=1000)
@@ -204,6 +206,3 @@ def ecrire(piece: Facture, contenu: Contenu, *, remplacer: bool) -> None:
         transaction.on_commit(lambda: tasks.controler_facture.delay(piece_id))
     elif contenu.lignes_saisies:
         saisie.lignes_ecrire(piece, contenu.lignes_saisies, contenu.totaux)
-    elif remplacer:
-        piece.lignes.all().delete()
-        piece.lignes_tva.all().delete()
