@@ -132,6 +132,18 @@ def test_sans_reponse_chaque_valideur_est_tacite_apres_quinze_jours_par_le_balay
     ]
 
 
+def test_chaque_valideur_est_prevenu_quand_la_piece_l_attend(
+    gr, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        a10 = gr.deposer_a10()
+    assert gr.user_cotraitant.email in {m.to[0] for m in mailoutbox}
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        piece_traiter(piece=a10, acting_user=gr.user_cotraitant, action=A.VALIDER)
+    assert gr.ch.fournisseur.email in {m.to[0] for m in mailoutbox}  # the mandataire's turn
+
+
 def test_le_cotraitant_est_une_autre_entreprise_que_le_mandataire(gr):
     with pytest.raises(ValidationError) as erreur:
         piece_creer(
