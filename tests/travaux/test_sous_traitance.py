@@ -19,7 +19,7 @@ from factures.models import Facture
 from factures.services import delais as balayage
 from tests.habilitations.factories import UtilisateurFactory
 from tests.structures.factories import StructureFactory
-from tests.travaux.factories import Chantier
+from tests.travaux.factories import Chantier, PieceFactory
 from travaux.models import PieceIncluse
 from travaux.services.depot import piece_creer, piece_envoyer
 from travaux.services.dossiers import dossier_ouvrir_ou_continuer
@@ -212,6 +212,10 @@ def test_par_les_pages_le_cotraitant_puis_le_mandataire_valident(client, gr):
     assert "Pièces de sous-traitants à valider" in page and "ST-2" in page
     client.post(url("fournisseur", "traiter", a10.pk, "valider"), {"motif": ""})
     assert statut(a10) == S.A_VALIDER_2
+    # He sees the dossier, with the pieces he validates only.
+    PieceFactory(dossier=a10.dossier, numero="PDM-DU-MANDATAIRE")
+    page = client.get(url("fournisseur", "dossier", a10.dossier_id)).content.decode()
+    assert "ST-2" in page and "PDM-DU-MANDATAIRE" not in page
     # Then the mandataire.
     client.force_login(gr.ch.fournisseur)
     page = client.get(url("fournisseur", "synthese")).content.decode()
