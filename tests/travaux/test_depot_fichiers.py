@@ -11,8 +11,8 @@ from django.urls import reverse
 from factures.enums import EtatControle, FormatFacture, Severite
 from factures.enums import StatutFacture as S
 from factures.models import Facture
-from tests.factures.depot_outils import facturx, fichier_pdf
-from tests.factures.formats.conftest import SIRET_FOURNISSEUR, pdf_simple
+from tests.factures.depot_outils import facturx, fichier_pdf, fichier_xml
+from tests.factures.formats.conftest import SIRET_FOURNISSEUR, generer, pdf_simple
 from tests.travaux.factories import Chantier
 from travaux.models import DossierFacturation
 
@@ -250,3 +250,24 @@ def test_un_pdf_complete_ce_que_l_utilisateur_a_laisse_vide(client, ch):
         FormatFacture.PDF,
         EtatControle.SANS_OBJET,
     )
+
+
+@pytest.mark.parametrize(
+    ("syntaxe", "format_"), [("ubl", FormatFacture.UBL), ("cii", FormatFacture.CII)]
+)
+def test_un_projet_ubl_ou_cii_se_depose_comme_un_facturx(
+    client, ch, django_capture_on_commit_callbacks, syntaxe, format_
+):
+    client.force_login(ch.fournisseur)
+    fichier = fichier_xml("decompte.xml", generer(syntaxe, **{"BT-1": "PDM-XML-1"}))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("fournisseur", "deposer_piece", "a4"), {**_parties(ch), "fichier": fichier})
+    piece = Facture.objects.get()
+    assert (piece.numero, piece.format_depot, piece.montant_ttc, piece.lignes.count()) == (
+        "PDM-XML-1",
+        format_,
+        Decimal("470.00"),
+        2,
+    )
+    assert piece.etat_controle == EtatControle.TERMINE
+    assert not piece.anomalies.filter(severite=Severite.BLOQUANTE).exists()
