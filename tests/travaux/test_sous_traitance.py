@@ -4,7 +4,6 @@ the titulaire or mandataire, and first the cotraitant when a sub-contractor work
 then the piece reaches the MOE for traceability and the titulaire includes it in his A4."""
 
 from datetime import date, timedelta
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -19,45 +18,12 @@ from factures.models import Facture
 from factures.services import delais as balayage
 from tests.habilitations.factories import UtilisateurFactory
 from tests.structures.factories import StructureFactory
-from tests.travaux.factories import Chantier, PieceFactory
+from tests.travaux.factories import Groupement, PieceFactory
 from travaux.models import PieceIncluse
 from travaux.services.depot import piece_creer, piece_envoyer
-from travaux.services.dossiers import dossier_ouvrir_ou_continuer
 from travaux.services.traitement import piece_corriger_acheminement, piece_traiter
 
 pytestmark = pytest.mark.django_db
-
-
-class Groupement:
-    """A works contract whose titulaire is the mandataire of a groupement: a cotraitant,
-    and a sub-contractor of that cotraitant, each with a user."""
-
-    def __init__(self):
-        self.ch = Chantier()
-        self.cotraitant = StructureFactory(raison_sociale="Électricité Cotraitante")
-        self.sous_traitant = StructureFactory(raison_sociale="Câblage Sous-traitant")
-        self.user_cotraitant = UtilisateurFactory(gestionnaire_de=self.cotraitant)
-        self.user_sous_traitant = UtilisateurFactory(gestionnaire_de=self.sous_traitant)
-        self.dossier = dossier_ouvrir_ou_continuer(
-            parties=self.ch.parties(), acting_user=self.user_sous_traitant
-        )
-
-    def deposer_a10(self, numero="ST-1", **autres):
-        piece = piece_creer(
-            acting_user=self.user_sous_traitant,
-            cadre=C.A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT,
-            dossier=self.dossier,
-            deposant=self.sous_traitant,
-            donnees={
-                "numero": numero,
-                "date_facture": date(2026, 11, 2),
-                "montant_ht": Decimal("2000.00"),
-                "montant_tva": Decimal("0.00"),  # autoliquidation
-            },
-            cotraitant=self.cotraitant,
-            **autres,
-        )
-        return piece_envoyer(piece=piece, acting_user=self.user_sous_traitant)
 
 
 def statut(piece):
