@@ -6,6 +6,8 @@ and the agent of the service financier (`financier`, *Factures reçues* on its s
 MOA structure is *avec MOA* (it pays its pieces itself) unless told otherwise; *exclusivement
 MOA* makes a separate paying structure.
 
+`Groupement()` adds a cotraitant and a sub-contractor of that cotraitant to a `Chantier`.
+
 `PieceFactory` puts a works piece where a test wants it, setting the status directly as a
 fixture would: tests of transitions go through the services and the engine.
 """
@@ -19,7 +21,6 @@ import factory
 from django.utils import timezone
 
 from factures.enums import Cadre, StatutFacture
-from factures.enums import Cadre as C
 from factures.models import Facture
 from habilitations.enums import Application, Niveau
 from structures.enums import PresenceMoa
@@ -134,7 +135,7 @@ class Groupement:
     def deposer_a10(self, numero="ST-1", **autres):
         piece = piece_creer(
             acting_user=self.user_sous_traitant,
-            cadre=C.A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT,
+            cadre=Cadre.A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT,
             dossier=self.dossier,
             deposant=self.sous_traitant,
             donnees={
