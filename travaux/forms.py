@@ -260,7 +260,7 @@ class PieceForm(FormulaireDsfr, forms.Form):
         decimal_places=2,
         min_value=0,
         required=False,
-        help_text=_("Sans lignes : calculé par le portail si vous saisissez les lignes."),
+        help_text=_("Si vous saisissez les lignes, le portail calcule les totaux à leur place."),
     )
     montant_tva = ChampDecimal(
         label=_("Montant de TVA"), max_digits=15, decimal_places=2, min_value=0, required=False
