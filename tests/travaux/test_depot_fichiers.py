@@ -222,6 +222,9 @@ def test_sans_montant_ni_lignes_ni_fichier_la_piece_est_refusee(client, ch):
         {**_parties(ch), "numero": "PDM-9", "date_facture": "2026-12-01"},
     )
     assert "Saisissez le montant HT, ou les lignes de la pièce." in response.content.decode()
+    response = client.post(url("fournisseur", "deposer_piece", "a4"), _parties(ch))
+    page = response.content.decode()
+    assert "Saisissez le numéro de la pièce." in page and "Saisissez la date de la pièce." in page
     assert not Facture.objects.exists() and not DossierFacturation.objects.exists()
 
 

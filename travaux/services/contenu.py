@@ -128,14 +128,22 @@ def _totaux_des_lignes(cadre: str, lignes: list[dict]):
     return saisie.calculer_totaux(apercu, lignes, {})
 
 
-def _exiger(champs: dict) -> None:
+def _exiger(champs: dict, *, avec_fichier: bool) -> None:
     """Number, date and amount HT (typed, read or computed); no VAT amount is 0 (the
     sub-contractors' reverse charge)."""
     erreurs = {}
     if not champs.get("numero"):
-        erreurs["numero"] = _("Saisissez le numéro de la pièce (le fichier ne l'indique pas).")
+        erreurs["numero"] = (
+            _("Saisissez le numéro de la pièce (le fichier ne l'indique pas).")
+            if avec_fichier
+            else _("Saisissez le numéro de la pièce.")
+        )
     if not champs.get("date_facture"):
-        erreurs["date_facture"] = _("Saisissez la date de la pièce (le fichier ne l'indique pas).")
+        erreurs["date_facture"] = (
+            _("Saisissez la date de la pièce (le fichier ne l'indique pas).")
+            if avec_fichier
+            else _("Saisissez la date de la pièce.")
+        )
     if champs.get("montant_ht") is None:
         erreurs["montant_ht"] = _("Saisissez le montant HT, ou les lignes de la pièce.")
     if erreurs:
@@ -158,7 +166,9 @@ def contenu_de(
         else None
     )
     if lecture is not None and lecture.structuree:
-        return _du_fichier(lecture, donnees)
+        contenu = _du_fichier(lecture, donnees)
+        _exiger(contenu.champs, avec_fichier=True)
+        return contenu
     champs = {c: donnees.get(c) for c in CHAMPS_SAISIS}
     champs["commentaire"] = donnees.get("commentaire") or ""
     contenu = Contenu(champs=champs)
@@ -171,7 +181,7 @@ def contenu_de(
         totaux = _totaux_des_lignes(cadre, lignes)
         champs.update(montant_ht=totaux.montant_ht, montant_tva=totaux.montant_tva)
         contenu.lignes_saisies, contenu.totaux = lignes, totaux
-    _exiger(champs)
+    _exiger(champs, avec_fichier=lecture is not None)
     return contenu
 
 
