@@ -7,11 +7,12 @@ Built on the access core (habilitations.acces). The rules, in words:
   - **Maîtrise d'ouvrage**: a public structure *avec MOA* or *exclusivement MOA* (a structure
     *sans MOA* validates outside the portal). A right limited to services of it covers the
     dossiers addressed to those services.
-- A dossier is visible to its titulaire and to a sub- or co-contractor who deposited in it
-  (Fournisseur), to its MOE (Maîtrise d'œuvre), to its MOA (Maîtrise d'ouvrage); to nobody
-  else: another structure's dossier answers 404.
+- A dossier is visible to its titulaire, to a sub- or co-contractor who deposited in it and
+  to a cotraitant who validates a piece of it (Fournisseur), to its MOE (Maîtrise d'œuvre),
+  to its MOA (Maîtrise d'ouvrage); to nobody else: another structure's dossier answers 404.
 - Inside a dossier: drafts are seen by their depositor only; a sub- or co-contractor sees his
-  own pieces only; the MOE and the MOA see a sub- or co-contractor's piece once it has reached
+  own pieces only, and those he validates (a cotraitant, his sub-contractor's); the MOE and
+  the MOA see a sub- or co-contractor's piece once it has reached
   the MOE (after the titulaire's validation).
 """
 
@@ -121,7 +122,10 @@ def filtre_dossiers(user, role: str, niveau: str = Niveau.CONSULTATION) -> Q:
         deposees = Facture.objects.filter(
             dossier=OuterRef("pk"), fournisseur_id__in=ids, cadre__in=CADRES_SOUS_TRAITANCE
         ).exclude(statut=StatutFacture.SUPPRIMEE)
-        return Q(titulaire_id__in=ids) | Q(Exists(deposees))
+        a_valider = Facture.objects.filter(
+            Q(valideur_1_id__in=ids) | Q(valideur_2_id__in=ids), dossier=OuterRef("pk")
+        ).exclude(statut__in=[StatutFacture.BROUILLON, StatutFacture.SUPPRIMEE])
+        return Q(titulaire_id__in=ids) | Q(Exists(deposees)) | Q(Exists(a_valider))
     if role == RoleTravaux.MOE:
         return _q_structures("moe_id", None, portees)
     return _q_structures("moa_id", "service_moa_id", portees)
@@ -139,7 +143,8 @@ def filtre_pieces(user, role: str, niveau: str = Niveau.CONSULTATION) -> Q:
         ids = {s for s, _service in portees}
         miennes = deposees_par_le_role & Q(fournisseur_id__in=ids)
         du_titulaire = Q(dossier__titulaire_id__in=ids) & envoyee
-        return base & (miennes | du_titulaire)
+        a_valider = (Q(valideur_1_id__in=ids) | Q(valideur_2_id__in=ids)) & envoyee
+        return base & (miennes | du_titulaire | a_valider)
     if role == RoleTravaux.MOE:
         dossier = _q_structures("dossier__moe_id", None, portees)
     else:

@@ -39,11 +39,16 @@ def roles_sur_piece(user, piece) -> set[str]:
     - MOE / MOA: *Factures de travaux – modification* on the dossier's maîtrise d'œuvre /
       maîtrise d'ouvrage (on its service, when the dossier names one); the MOA structure must
       be *avec* or *exclusivement MOA*;
-    - VALIDEUR_1: the titulaire or mandataire, with *Factures à valider* or *Factures de
-      travaux* in modification (as for ordinary invoices);
+    - VALIDEUR_1: the titulaire or mandataire (or the cotraitant a sub-contractor works
+      for), with *Factures à valider* or *Factures de travaux* in modification (as for
+      ordinary invoices); VALIDEUR_2: the mandataire after that cotraitant;
     - DESTINATAIRE: the service financier, with *Factures reçues – modification*.
     """
-    roles = {r for r in roles_sur_facture(user, piece) if r in (R.DESTINATAIRE, R.VALIDEUR_1)}
+    roles = {
+        r
+        for r in roles_sur_facture(user, piece)
+        if r in (R.DESTINATAIRE, R.VALIDEUR_1, R.VALIDEUR_2)
+    }
     if acces.peut_agir(user, R.FOURNISSEUR, piece.fournisseur):
         roles.add(R.FOURNISSEUR)
     dossier = piece.dossier
@@ -52,8 +57,12 @@ def roles_sur_piece(user, piece) -> set[str]:
             roles.add(R.MOE)
         if acces.peut_agir(user, R.MOA, dossier.moa, dossier.service_moa):
             roles.add(R.MOA)
-    if piece.valideur_1_id and acces.peut_agir(user, R.FOURNISSEUR, piece.valideur_1):
-        roles.add(R.VALIDEUR_1)
+    for role, valideur_id, valideur in (
+        (R.VALIDEUR_1, piece.valideur_1_id, "valideur_1"),
+        (R.VALIDEUR_2, piece.valideur_2_id, "valideur_2"),
+    ):
+        if valideur_id and acces.peut_agir(user, R.FOURNISSEUR, getattr(piece, valideur)):
+            roles.add(role)
     return roles
 
 
@@ -66,13 +75,17 @@ def _depot(deposant):
 
 def _validation(deposant):
     """A sub- or co-contractor's piece: the titulaire / mandataire validates it first, as in
-    Factures à valider (first validator only), then it goes on."""
+    Factures à valider, then it goes on. A sub-contractor of a cotraitant has two validators
+    (as A12 in Factures émises): the cotraitant, then the mandataire."""
+    apres_1 = [S.VALIDEE_1, S.ABSENCE_VALIDATION_1_HORS_DELAI]
     return [
         transition(S.DEPOSEE, A.SOUMETTRE_VALIDEUR_1, S.A_VALIDER_1, SYSTEME),
-        *[t for t in TRANSITIONS_VALIDEURS if t.sources == {S.A_VALIDER_1}],
+        *[t for t in TRANSITIONS_VALIDEURS if t.sources <= {S.A_VALIDER_1, S.A_VALIDER_2}],
         transition(S.ERREUR_FOURNISSEUR_SUR_VALIDEUR, A.CORRIGER_VALIDEUR, S.A_VALIDER_1, deposant),
+        transition(S.ERREUR_COTRAITANT_SUR_VALIDEUR, A.CORRIGER_VALIDEUR, S.A_VALIDER_2, deposant),
+        transition(apres_1, A.SOUMETTRE_VALIDEUR_2, S.A_VALIDER_2, SYSTEME),
         transition(
-            [S.VALIDEE_1, S.ABSENCE_VALIDATION_1_HORS_DELAI],
+            [*apres_1, S.VALIDEE_2, S.ABSENCE_VALIDATION_2_HORS_DELAI],
             A.ACHEMINER,
             S.EN_COURS_ACHEMINEMENT,
             SYSTEME,
@@ -96,7 +109,8 @@ def _chez_la_moe(deposant, *, repondue: bool, tracabilite: bool):
                 [S.MISE_A_DISPOSITION_MOE, S.PRISE_EN_COMPTE_MOE],
                 A.ASSOCIER,
                 S.ASSOCIEE,
-                R.VALIDEUR_1,
+                # the titulaire / mandataire: first validator, or second after a cotraitant
+                [R.VALIDEUR_1, R.VALIDEUR_2],
             ),
         ]
     return [

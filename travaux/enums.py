@@ -81,18 +81,29 @@ CHEZ_LA_MOE = [
 ]
 CHEZ_LA_MOA = [S.MISE_A_DISPOSITION_MOA, S.PRISE_EN_COMPTE_MOA]
 CHEZ_LE_FOURNISSEUR = [S.A_ASSOCIER_FOURNISSEUR]
-EN_VALIDATION = [S.A_VALIDER_1]
+EN_VALIDATION = [S.A_VALIDER_1, S.A_VALIDER_2]
 # Refusals of the works circuits (« Masquer les factures rejetées depuis plus de 10 jours »).
 STATUTS_REFUS = [
     S.REFUSEE_MOE,
     S.REFUSEE_MOA,
     S.REFUSEE_FOURNISSEUR,
     S.REFUSEE_1,
+    S.REFUSEE_2,
     S.REJETEE,
     S.ERREUR_DE_MOE,
     S.ERREUR_DE_MOA,
     S.A_RECYCLER,
     S.ERREUR_FOURNISSEUR_SUR_VALIDEUR,
+    S.ERREUR_COTRAITANT_SUR_VALIDEUR,
+]
+# Refusals that end a piece's circuit: its depositor deposits a corrected piece (another
+# number) in the same dossier, pre-filled from the refused one.
+REFUS_DEFINITIFS = [
+    S.REFUSEE_MOE,
+    S.REFUSEE_MOA,
+    S.REFUSEE_FOURNISSEUR,
+    S.REFUSEE_1,
+    S.REFUSEE_2,
 ]
 # Routing errors the depositor corrects (the piece keeps its number).
 ERREURS_D_ACHEMINEMENT = [S.ERREUR_DE_MOE, S.ERREUR_DE_MOA, S.A_RECYCLER]

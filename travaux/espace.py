@@ -32,6 +32,7 @@ from travaux.enums import (
     CHEZ_LA_MOE,
     ERREURS_D_ACHEMINEMENT,
     NATURE,
+    REFUS_DEFINITIFS,
     STATUTS_REFUS,
     NaturePiece,
     RoleTravaux,
@@ -313,6 +314,21 @@ def _rubriques(user, role: str) -> tuple[Rubrique, ...]:
         deposees & Q(statut=S.BROUILLON),
         _("Pièces saisies ou déposées, pas encore envoyées."),
     )
+    remplacee = Facture.objects.filter(
+        dossier=OuterRef("dossier"),
+        cadre=OuterRef("cadre"),
+        fournisseur=OuterRef("fournisseur"),
+        cree_le__gt=OuterRef("cree_le"),
+    ).exclude(statut=S.SUPPRIMEE)
+    refusees = Rubrique(
+        "refusees",
+        _("Refusées : à déposer à nouveau"),
+        deposees & Q(statut__in=REFUS_DEFINITIFS) & ~Q(Exists(remplacee)),
+        _(
+            "Refusées par leur destinataire (motif sur la pièce) : déposez une pièce corrigée, "
+            "pré-remplie depuis celle-ci."
+        ),
+    )
     a_corriger = Rubrique(
         "a_corriger",
         _("À corriger"),
@@ -332,7 +348,11 @@ def _rubriques(user, role: str) -> tuple[Rubrique, ...]:
             Rubrique(
                 "a_valider",
                 _("Pièces de sous-traitants à valider"),
-                sous_traitance & Q(statut=S.A_VALIDER_1, valideur_1_id__in=miennes),
+                sous_traitance
+                & (
+                    Q(statut=S.A_VALIDER_1, valideur_1_id__in=miennes)
+                    | Q(statut=S.A_VALIDER_2, valideur_2_id__in=miennes)
+                ),
                 _("Vous avez 15 jours ; passé ce délai, la validation est tacite."),
             ),
             replace(
@@ -343,9 +363,11 @@ def _rubriques(user, role: str) -> tuple[Rubrique, ...]:
                         *ERREURS_D_ACHEMINEMENT,
                         S.SUSPENDUE,
                         S.ERREUR_FOURNISSEUR_SUR_VALIDEUR,
+                        S.ERREUR_COTRAITANT_SUR_VALIDEUR,
                     ]
                 ),
             ),
+            replace(refusees, filtre=refusees.filtre & Q(fournisseur_id__in=miennes)),
         )
     attente = CHEZ_LA_MOE if role == R.MOE else CHEZ_LA_MOA
     rubriques = [
@@ -374,7 +396,7 @@ def _rubriques(user, role: str) -> tuple[Rubrique, ...]:
                 _("Projets sans réponse de la maîtrise d'œuvre après 7 jours."),
             )
         )
-    return (*rubriques, brouillons, a_corriger)
+    return (*rubriques, brouillons, a_corriger, refusees)
 
 
 TITRES = {

@@ -13,7 +13,12 @@ from factures.services import verifications
 from structures.enums import StatutService
 from structures.models import Service, Structure
 from travaux.enums import RoleTravaux
-from travaux.routage import CADRES_SOUS_TRAITANCE, DEPOSANT, cadres_deposes_par
+from travaux.routage import (
+    CADRES_SOUS_TRAITANCE,
+    CADRES_SOUS_TRAITANT,
+    DEPOSANT,
+    cadres_deposes_par,
+)
 from travaux.services.dossiers import Parties
 
 R = RoleTravaux
@@ -114,6 +119,15 @@ class PartiesForm(FormulaireDsfr, forms.Form):
         required=False,
         help_text=_("Laissez vide si la maîtrise d'œuvre n'est pas sur le portail."),
     )
+    cotraitant = forms.CharField(
+        label=_("Cotraitant pour lequel vous travaillez (SIRET)"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "Seulement si vous êtes le sous-traitant d'un cotraitant : il valide votre pièce, "
+            "puis le mandataire. Laissez vide si vous travaillez pour le mandataire."
+        ),
+    )
     structure_financiere = forms.CharField(
         label=_("Entité publique du service financier (SIRET)"),
         max_length=20,
@@ -145,6 +159,8 @@ class PartiesForm(FormulaireDsfr, forms.Form):
             self.fields["structure"].queryset = structures
         if self.propre:
             del self.fields[self.propre]
+        if cadre not in CADRES_SOUS_TRAITANT:
+            del self.fields["cotraitant"]
         if champs is not None:  # a correction: only the fields in error
             for nom in list(self.fields):
                 if nom not in champs:
@@ -169,6 +185,9 @@ class PartiesForm(FormulaireDsfr, forms.Form):
 
     def clean_moe(self):
         return self._structure("moe")
+
+    def clean_cotraitant(self):
+        return self._structure("cotraitant")
 
     def clean_structure_financiere(self):
         return self._structure("structure_financiere")
@@ -217,15 +236,34 @@ class PartiesForm(FormulaireDsfr, forms.Form):
 
 
 class PieceForm(FormulaireDsfr, forms.Form):
-    """The piece's own data: number, date, amounts, file, and what it includes."""
+    """The piece's own data: number, date, amounts, file, and what it includes.
 
-    numero = forms.CharField(
-        label=_("Numéro de la pièce"), max_length=20, validators=[numero_valide]
+    A structured file (Factur-X, UBL, CII) says the number, date, amounts and lines; a PDF's
+    text fills what is left blank; typed lines give the totals (travaux.services.contenu)."""
+
+    fichier = forms.FileField(
+        label=_("Fichier de la pièce (Factur-X, UBL, CII ou PDF)"),
+        required=False,
+        help_text=_(
+            "Un fichier structuré est lu et contrôlé comme dans Factures émises : ses "
+            "données remplacent celles saisies ci-dessous. Un PDF complète les champs laissés "
+            "vides. 10 Mo au plus."
+        ),
     )
-    date_facture = _date(label=_("Date de la pièce"))
-    montant_ht = ChampDecimal(label=_("Montant HT"), max_digits=15, decimal_places=2, min_value=0)
+    numero = forms.CharField(
+        label=_("Numéro de la pièce"), max_length=20, validators=[numero_valide], required=False
+    )
+    date_facture = _date(label=_("Date de la pièce"), required=False)
+    montant_ht = ChampDecimal(
+        label=_("Montant HT"),
+        max_digits=15,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text=_("Si vous saisissez les lignes, le portail calcule les totaux à leur place."),
+    )
     montant_tva = ChampDecimal(
-        label=_("Montant de TVA"), max_digits=15, decimal_places=2, min_value=0
+        label=_("Montant de TVA"), max_digits=15, decimal_places=2, min_value=0, required=False
     )
     numero_engagement = forms.CharField(
         label=_("Numéro d'engagement"),
@@ -239,11 +277,6 @@ class PieceForm(FormulaireDsfr, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    fichier = forms.FileField(
-        label=_("Document de la pièce (PDF)"),
-        required=False,
-        help_text=_("PDF non chiffré, 10 Mo au plus."),
-    )
     incluses = forms.ModelMultipleChoiceField(
         label=_("Pièces de sous-traitants ou cotraitants à inclure"),
         queryset=None,
@@ -254,8 +287,15 @@ class PieceForm(FormulaireDsfr, forms.Form):
         ),
     )
 
-    def __init__(self, *args, inclusibles=None, **kwargs):
+    # What a structured file's draft still takes (its data are the file's).
+    CHAMPS_D_UN_FICHIER_STRUCTURE = ("fichier", "numero_engagement", "commentaire", "incluses")
+
+    def __init__(self, *args, inclusibles=None, structuree: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if structuree:
+            for nom in list(self.fields):
+                if nom not in self.CHAMPS_D_UN_FICHIER_STRUCTURE:
+                    del self.fields[nom]
         if inclusibles is None or not inclusibles.exists():
             del self.fields["incluses"]
         else:
@@ -263,6 +303,7 @@ class PieceForm(FormulaireDsfr, forms.Form):
             self.fields["incluses"].label_from_instance = lambda p: (
                 f"{p.numero} — {p.fournisseur.raison_sociale} — {p.montant_ttc} {p.devise}"
             )
+        self._bound_fields_cache.clear()
 
     def donnees(self) -> dict:
         return {
@@ -275,6 +316,7 @@ class PieceForm(FormulaireDsfr, forms.Form):
                 "numero_engagement",
                 "commentaire",
             )
+            if c in self.cleaned_data
         }
 
 

@@ -2,7 +2,8 @@
 
 Who is told, in words:
 - every party that sees the piece (travaux.acces): the titulaire, the MOE and the MOA of the
-  dossier, and the sub- or co-contractor for his own piece; never the user who acted;
+  dossier, the sub- or co-contractor for his own piece, and the cotraitant who validates his
+  sub-contractor's; never the user who acted;
 - the service financier's users (*Factures reçues*), when a payable piece reaches it;
 - the MOA and the titulaire, when the MOE lets its 7 days pass (`travaux.delai_moe_depasse`).
 
@@ -31,6 +32,8 @@ STATUTS_DE_PASSAGE = frozenset(
         S.EN_COURS_ACHEMINEMENT,
         S.VALIDEE_1,
         S.ABSENCE_VALIDATION_1_HORS_DELAI,
+        S.VALIDEE_2,
+        S.ABSENCE_VALIDATION_2_HORS_DELAI,
         S.ASSOCIEE,
     }
 )
@@ -42,6 +45,8 @@ def _parties(piece) -> list[tuple]:
     parties = [(dossier.titulaire_id, None)]
     if piece.fournisseur_id != dossier.titulaire_id:
         parties.append((piece.fournisseur_id, None))
+    if piece.valideur_1_id and piece.valideur_1_id != dossier.titulaire_id:
+        parties.append((piece.valideur_1_id, None))  # a cotraitant, for his sub-contractor
     parvenue = piece.cadre not in CADRES_SOUS_TRAITANCE or piece.mise_a_disposition_le
     if parvenue and dossier.moe_id:
         parties.append((dossier.moe_id, None))

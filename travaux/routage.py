@@ -54,6 +54,10 @@ CADRES_TITULAIRE = [
 ]
 
 
+# A sub-contractor's pieces (a cotraitant's sub-contractor names his cotraitant: two validators).
+CADRES_SOUS_TRAITANT = [c for c in CADRES_SOUS_TRAITANCE if c.startswith(("A10_", "A11_"))]
+
+
 def cadres_deposes_par(role: str) -> list[str]:
     return [c for c, r in DEPOSANT.items() if r == role]
 

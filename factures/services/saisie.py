@@ -267,6 +267,13 @@ def _ecrire_tva(facture: Facture, totaux: montants.Totaux) -> None:
     )
 
 
+def lignes_ecrire(facture: Facture, lignes: list[dict], totaux: montants.Totaux) -> None:
+    """Writes typed lines and their VAT breakdown as `totaux` computed them (the works
+    pieces' saisie reuses it: travaux.services.contenu)."""
+    _ecrire_lignes(facture, lignes, totaux)
+    _ecrire_tva(facture, totaux)
+
+
 def _appliquer_totaux(facture: Facture, totaux: montants.Totaux) -> list[str]:
     champs = [
         "montant_ht",

@@ -73,7 +73,7 @@ def remplir_piece(page, numero, ht=None, tva=None, fichier=False):
         page.get_by_label("Montant HT").fill(ht)
         page.get_by_label("Montant de TVA").fill(tva)
     if fichier:
-        page.get_by_label("Document de la pièce (PDF)").set_input_files(
+        page.get_by_label("Fichier de la pièce (Factur-X, UBL, CII ou PDF)").set_input_files(
             files=[
                 {"name": f"{numero}.pdf", "mimeType": "application/pdf", "buffer": pdf_minimal()}
             ]
@@ -286,3 +286,65 @@ def test_la_moe_refuse_pour_erreur_d_acheminement_et_le_fournisseur_corrige(page
     connexion(page, COMMUNE)
     page.goto(f"/factures-travaux/moe/pieces/{piece.pk}/")
     assert page.get_by_role("heading", name="Page introuvable").is_visible()
+
+
+def remplir_ligne(page, n, designation, quantite, prix, taux):
+    page.get_by_label(f"Désignation, ligne {n}", exact=True).fill(designation)
+    page.get_by_label(f"Quantité, ligne {n}", exact=True).fill(quantite)
+    page.get_by_label(f"Prix unitaire HT, ligne {n}", exact=True).fill(prix)
+    page.get_by_label(f"Taux de TVA en pourcentage, ligne {n}", exact=True).fill(taux)
+
+
+def test_un_projet_saisi_en_lignes_refuse_par_la_moe_est_redepose_corrige(page, demo):
+    syndicat = demo["Syndicat mixte d'aménagement du Val"]
+    commune = demo["Commune de Démoville"]
+    lemoine = demo["Atelier Lemoine Architectes"]
+
+    # The titulaire types his projet line by line: the portal computes its totals.
+    connexion(page, FOURNISSEUR)
+    ouvrir_factures_de_travaux(page)
+    choisir_role(page, "Fournisseur")
+    deposer_depuis_le_menu(page, "A4 – Projet de décompte mensuel")
+    page.get_by_label("Numéro de marché").fill("2026-E2E-03")
+    page.get_by_label("Maîtrise d'ouvrage ou service financier (SIRET)").fill(syndicat.identifiant)
+    page.get_by_label("Maîtrise d'œuvre (SIRET)").fill(lemoine.identifiant)
+    page.get_by_label("Entité publique du service financier (SIRET)").fill(commune.identifiant)
+    page.get_by_label("Code du service financier").fill("FINANCES")
+    remplir_piece(page, "PDM-LIG-1")
+    remplir_ligne(page, 1, "Terrassement", "10", "1500", "20")
+    cliquer(page, "Ajouter une ligne")
+    remplir_ligne(page, 2, "Fourniture de béton", "3", "200", "10")
+    envoyer_le_brouillon(page)
+    piece = Facture.objects.get(numero="PDM-LIG-1")
+    assert (piece.statut, str(piece.montant_ttc)) == (S.MISE_A_DISPOSITION_MOE, "18660.00")
+
+    # The MOE refuses it for another motif.
+    connexion(page, MOE)
+    ouvrir_factures_de_travaux(page)
+    choisir_role(page, "Maîtrise d'œuvre")
+    ouvrir_piece(page, "PDM-LIG-1")
+    aller(page, "Refuser pour autre motif")
+    page.get_by_label("Motif du refus").fill("Le béton n'a pas encore été livré.")
+    cliquer(page, "Refuser pour autre motif")
+    assert statut("PDM-LIG-1") == S.REFUSEE_MOE
+
+    # The titulaire finds it in his Synthèse and deposits a corrected piece, its lines taken up.
+    connexion(page, FOURNISSEUR)
+    ouvrir_factures_de_travaux(page)
+    choisir_role(page, "Fournisseur")
+    assert page.get_by_role("heading", name="Refusées : à déposer à nouveau").count()
+    ouvrir_piece(page, "PDM-LIG-1")
+    assert page.get_by_text(re.compile("Motif : Le béton n'a pas encore été livré")).is_visible()
+    aller(page, "Déposer une pièce corrigée")
+    assert page.get_by_label("Désignation, ligne 2", exact=True).input_value() == (
+        "Fourniture de béton"
+    )
+    page.get_by_label("Supprimer la ligne 2", exact=True).check()
+    remplir_piece(page, "PDM-LIG-2")
+    envoyer_le_brouillon(page)
+    corrigee = Facture.objects.get(numero="PDM-LIG-2")
+    assert (corrigee.statut, str(corrigee.montant_ttc), corrigee.dossier_id) == (
+        S.MISE_A_DISPOSITION_MOE,
+        "18000.00",
+        piece.dossier_id,
+    )

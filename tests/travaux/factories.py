@@ -6,6 +6,8 @@ and the agent of the service financier (`financier`, *Factures reçues* on its s
 MOA structure is *avec MOA* (it pays its pieces itself) unless told otherwise; *exclusivement
 MOA* makes a separate paying structure.
 
+`Groupement()` adds a cotraitant and a sub-contractor of that cotraitant to a `Chantier`.
+
 `PieceFactory` puts a works piece where a test wants it, setting the status directly as a
 fixture would: tests of transitions go through the services and the engine.
 """
@@ -25,7 +27,8 @@ from structures.enums import PresenceMoa
 from tests.habilitations.factories import HabilitationFactory, UtilisateurFactory
 from tests.structures.factories import ServiceFactory, StructureFactory
 from travaux.models import DossierFacturation
-from travaux.services.dossiers import Parties
+from travaux.services.depot import piece_creer, piece_envoyer
+from travaux.services.dossiers import Parties, dossier_ouvrir_ou_continuer
 
 
 class DossierFactory(factory.django.DjangoModelFactory):
@@ -113,3 +116,35 @@ class Chantier:
             "service_financier": self.service_financier,
         }
         return Parties(**{**valeurs, **changements})
+
+
+class Groupement:
+    """A works contract whose titulaire is the mandataire of a groupement: a cotraitant,
+    and a sub-contractor of that cotraitant, each with a user."""
+
+    def __init__(self):
+        self.ch = Chantier()
+        self.cotraitant = StructureFactory(raison_sociale="Électricité Cotraitante")
+        self.sous_traitant = StructureFactory(raison_sociale="Câblage Sous-traitant")
+        self.user_cotraitant = UtilisateurFactory(gestionnaire_de=self.cotraitant)
+        self.user_sous_traitant = UtilisateurFactory(gestionnaire_de=self.sous_traitant)
+        self.dossier = dossier_ouvrir_ou_continuer(
+            parties=self.ch.parties(), acting_user=self.user_sous_traitant
+        )
+
+    def deposer_a10(self, numero="ST-1", **autres):
+        piece = piece_creer(
+            acting_user=self.user_sous_traitant,
+            cadre=Cadre.A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT,
+            dossier=self.dossier,
+            deposant=self.sous_traitant,
+            donnees={
+                "numero": numero,
+                "date_facture": date(2026, 11, 2),
+                "montant_ht": Decimal("2000.00"),
+                "montant_tva": Decimal("0.00"),  # autoliquidation
+            },
+            cotraitant=self.cotraitant,
+            **autres,
+        )
+        return piece_envoyer(piece=piece, acting_user=self.user_sous_traitant)

@@ -31,7 +31,11 @@ def test_deux_etats_d_acompte_pour_le_meme_projet_un_seul_passe():
             cadre=C.A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR,
             dossier=dossier,
             deposant=ch.titulaire,
-            donnees={"numero": "PDM-1", "date_facture": date(2026, 11, 2)},
+            donnees={
+                "numero": "PDM-1",
+                "date_facture": date(2026, 11, 2),
+                "montant_ht": Decimal("100.00"),
+            },
         ),
         acting_user=ch.fournisseur,
     )

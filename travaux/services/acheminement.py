@@ -2,7 +2,8 @@
 
 `piece_acheminer` is the system's part (`acteur=None`): it moves the piece along its route
 (travaux.routage.route) as far as no human is needed: to the titulaire / mandataire who
-validates it (15 days), or to its recipient — MOE (7 days to answer), MOA, supplier, or
+validates it (15 days; a sub-contractor of a cotraitant: the cotraitant, then the
+mandataire, 15 days each), or to its recipient — MOE (7 days to answer), MOA, supplier, or
 service financier. Each step is one transition of the engine; calling it again on a piece
 already routed changes nothing.
 """
@@ -79,9 +80,14 @@ def _prochaine_action(piece: Facture) -> tuple[str, dict] | None:
             "soumise_a_validation_le": maintenant,
             "echeance_action": maintenant + DELAI_VALIDATION,
         }
-    if piece.statut == S.DEPOSEE or (
-        sous_traitance and piece.statut in (S.VALIDEE_1, S.ABSENCE_VALIDATION_1_HORS_DELAI)
-    ):
+    apres_1 = (S.VALIDEE_1, S.ABSENCE_VALIDATION_1_HORS_DELAI)
+    if sous_traitance and piece.statut in apres_1 and piece.valideur_2_id:
+        return A.SOUMETTRE_VALIDEUR_2, {
+            "soumise_a_validation_le": maintenant,
+            "echeance_action": maintenant + DELAI_VALIDATION,
+        }
+    apres_validation = (*apres_1, S.VALIDEE_2, S.ABSENCE_VALIDATION_2_HORS_DELAI)
+    if piece.statut == S.DEPOSEE or (sous_traitance and piece.statut in apres_validation):
         return A.ACHEMINER, {"echeance_action": None}
     if piece.statut == S.EN_COURS_ACHEMINEMENT:
         destination = verifier_route(piece)
@@ -110,6 +116,6 @@ def piece_acheminer(*, piece: Facture) -> list[str]:
         action, modifications = suivante
         circuit.appliquer(piece, action=action, acteur=None, modifications=modifications)
         appliquees.append(action)
-        if action == A.SOUMETTRE_VALIDEUR_1:
-            break  # the titulaire / mandataire acts now
+        if action in (A.SOUMETTRE_VALIDEUR_1, A.SOUMETTRE_VALIDEUR_2):
+            break  # the cotraitant, titulaire or mandataire acts now
     return appliquees

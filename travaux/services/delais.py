@@ -2,7 +2,8 @@
 (`factures.services.delais.balayer_echeances`, a beat task every minute):
 
 - the titulaire's or mandataire's 15 days to validate a sub- or co-contractor's piece: past
-  them it is validated tacitly (ABSENCE_VALIDATION_1_HORS_DELAI) and goes on to the MOE;
+  them it is validated tacitly (ABSENCE_VALIDATION_1/2_HORS_DELAI) and goes on (to the
+  mandataire after a cotraitant, then to the MOE);
 - the MOE's 7 days to answer a projet de décompte (mensuel or final): past them the piece is
   flagged ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE, still actionable, and the MOA and the
   supplier are told (travaux.notifications).
@@ -60,5 +61,7 @@ def delai_moe_depasse(pieces: list[Facture]) -> None:
 def enregistrer() -> None:
     from factures.services.delais import enregistrer_delai
 
-    enregistrer_delai([S.A_VALIDER_1], validation_tacite, cadres=CADRES_SOUS_TRAITANCE)
+    enregistrer_delai(
+        [S.A_VALIDER_1, S.A_VALIDER_2], validation_tacite, cadres=CADRES_SOUS_TRAITANCE
+    )
     enregistrer_delai(STATUTS_DELAI_MOE, delai_moe_depasse, cadres=CADRES_DELAI_MOE)

@@ -26,8 +26,9 @@ from chorus import documents
 from chorus.workflow import ActionImpossible, TransitionRefusee
 from factures.circuits import circuit_de
 from factures.enums import ActionFacture as A
-from factures.enums import ModeDepot, StatutFacture
+from factures.enums import StatutFacture
 from factures.enums import StatutFacture as S
+from factures.formats.controles import FORMATS_STRUCTURES
 from factures.models import Facture
 from factures.services import rendu, verifications
 from factures.services.fichiers import nettoyer_si_echec
@@ -37,27 +38,22 @@ from travaux.enums import CHEZ_LA_MOA, CHEZ_LA_MOE, CHEZ_LE_FOURNISSEUR, Destina
 from travaux.models import DossierFacturation, PieceIncluse
 from travaux.routage import (
     CADRES_SOUS_TRAITANCE,
+    CADRES_SOUS_TRAITANT,
     DEPOSANT,
     PRECEDENTE_OBLIGATOIRE,
     peut_repondre,
 )
 from travaux.services.acheminement import destinataire_de, piece_acheminer, verifier_route
+from travaux.services.contenu import Contenu, appliquer, contenu_de, ecrire
 
 CENT = Decimal("0.01")
-# The piece file: a PDF (the deposit pipeline of Factures émises reads structured files).
-TYPES_FICHIER = frozenset({"pdf"})
+# The piece file: a PDF or a structured invoice (read by the pipeline of Factures émises,
+# travaux.services.contenu).
+TYPES_FICHIER = frozenset({"pdf", "xml"})
 # Statuses in which a piece waits for the answer of its recipient.
 EN_ATTENTE_DE_REPONSE = frozenset([*CHEZ_LA_MOE, *CHEZ_LA_MOA, *CHEZ_LE_FOURNISSEUR])
 # Where an accepted sub- or co-contractor's piece waits to be included in the titulaire's one.
 INCLUSIBLES = [S.MISE_A_DISPOSITION_MOE, S.PRISE_EN_COMPTE_MOE]
-CHAMPS_DONNEES = [
-    "numero",
-    "date_facture",
-    "montant_ht",
-    "montant_tva",
-    "numero_engagement",
-    "commentaire",
-]
 
 
 def arrondi(montant: Decimal) -> Decimal:
@@ -101,6 +97,33 @@ def _exiger_deposant(user, cadre: str, dossier: DossierFacturation, deposant: St
         raise PermissionDenied
 
 
+def _valideurs(cadre: str, dossier: DossierFacturation, deposant, cotraitant) -> dict:
+    """Who validates a sub- or co-contractor's piece: the titulaire / mandataire; for a
+    sub-contractor of a cotraitant, that cotraitant first, then the mandataire."""
+    if cadre not in CADRES_SOUS_TRAITANCE:
+        return {"valideur_1": None, "valideur_2": None}
+    if cotraitant is None:
+        return {"valideur_1": dossier.titulaire, "valideur_2": None}
+    if cadre not in CADRES_SOUS_TRAITANT:
+        raise ValidationError(
+            {
+                "cotraitant": _(
+                    "Seul un sous-traitant désigne le cotraitant pour lequel il travaille."
+                )
+            }
+        )
+    if cotraitant.pk in (dossier.titulaire_id, deposant.pk):
+        raise ValidationError(
+            {
+                "cotraitant": _(
+                    "Le cotraitant est une autre entreprise que le mandataire et que la vôtre : "
+                    "laissez ce champ vide si vous travaillez pour le mandataire."
+                )
+            }
+        )
+    return {"valideur_1": cotraitant, "valideur_2": dossier.titulaire}
+
+
 def verifier_precedente(cadre: str, precedente: Facture | None, dossier: DossierFacturation):
     if precedente is None:
         if cadre in PRECEDENTE_OBLIGATOIRE:
@@ -138,18 +161,17 @@ def verifier_precedente(cadre: str, precedente: Facture | None, dossier: Dossier
         )
 
 
-def _verifier_donnees(donnees: dict[str, Any]) -> dict[str, Any]:
-    valeurs = {c: donnees[c] for c in CHAMPS_DONNEES if c in donnees}
+def _verifier_donnees(contenu: Contenu) -> dict[str, Any]:
+    """The piece's fields; a structured file keeps its own TTC and amount to pay."""
+    valeurs = dict(contenu.champs)
     ht = arrondi(valeurs.get("montant_ht") or 0)
     tva = arrondi(valeurs.get("montant_tva") or 0)
     if ht < 0 or tva < 0:
         raise ValidationError({"montant_ht": _("Les montants ne peuvent pas être négatifs.")})
-    valeurs.update(
-        montant_ht=ht,
-        montant_tva=tva,
-        montant_ttc=ht + tva,
-        montant_a_payer=ht + tva,
-    )
+    valeurs.update(montant_ht=ht, montant_tva=tva)
+    if not contenu.structure:
+        valeurs.update(montant_ttc=ht + tva, montant_a_payer=ht + tva)
+    valeurs["numero_engagement"] = (valeurs.get("numero_engagement") or "").strip()
     return valeurs
 
 
@@ -250,24 +272,37 @@ def piece_creer(
     donnees: dict[str, Any],
     precedente: Facture | None = None,
     fichier: UploadedFile | None = None,
+    lignes: list[dict] | None = None,
     incluses=(),
+    cotraitant: Structure | None = None,
 ) -> Facture:
-    """Creates the draft of a works piece in `dossier`, deposited by `deposant`."""
+    """Creates the draft of a works piece in `dossier`, deposited by `deposant`: from its
+    file (structured or PDF), its typed lines or its typed totals (travaux.services.contenu).
+    A sub-contractor of a `cotraitant` has it validate first, then the mandataire."""
     if cadre not in DEPOSANT:
         raise ValidationError(
             {"cadre": _("Ce cadre de facturation n'est pas un cadre de travaux.")}
         )
     _exiger_deposant(acting_user, cadre, dossier, deposant)
     sous_traitance = cadre in CADRES_SOUS_TRAITANCE
+    fournisseur = deposant if sous_traitance else dossier.titulaire
+    contenu = contenu_de(
+        donnees,
+        cadre=cadre,
+        fournisseur=fournisseur,
+        fichier=fichier,
+        lignes=lignes,
+        verifier_vendeur=DEPOSANT[cadre] == RoleTravaux.FOURNISSEUR,
+    )
     piece = Facture(
         cadre=cadre,
         dossier=dossier,
         statut=StatutFacture.BROUILLON,
-        fournisseur=deposant if sous_traitance else dossier.titulaire,
-        valideur_1=dossier.titulaire if sous_traitance else None,
+        fournisseur=fournisseur,
+        **_valideurs(cadre, dossier, deposant, cotraitant),
         numero_marche=dossier.numero_marche,
         cree_par=acting_user,
-        **_verifier_donnees(donnees),
+        **_verifier_donnees(contenu),
     )
     destination = verifier_route(piece, dossier)
     piece.destinataire, piece.service_destinataire = destinataire_de(dossier, destination)
@@ -276,11 +311,10 @@ def piece_creer(
     if precedente is not None and not piece.numero_engagement:
         piece.numero_engagement = precedente.numero_engagement
     _verifier_numero_libre(piece)
-    document = _enregistrer_fichier(fichier, acting_user, stockes)
-    if document is not None:
-        piece.document_original = document
-        piece.mode_depot = ModeDepot.DEPOT_PDF_PORTAIL
+    piece.document_original = _enregistrer_fichier(fichier, acting_user, stockes)
+    appliquer(piece, contenu)
     piece.save()
+    ecrire(piece, contenu, remplacer=False)
     _inclure(piece, _verifier_incluses(piece, incluses), acting_user)
     return piece
 
@@ -306,19 +340,36 @@ def piece_modifier(
     acting_user,
     donnees: dict[str, Any],
     fichier: UploadedFile | None = None,
+    lignes: list[dict] | None = None,
     incluses=(),
 ) -> Facture:
-    """Changes a draft's data (its dossier, cadre and the piece it answers stay)."""
+    """Changes a draft's data (its dossier, cadre and the piece it answers stay). A new file
+    replaces what the piece said; a structured file's data cannot be retyped."""
     piece = Facture.objects.select_for_update(of=("self",)).get(pk=piece.pk)
     _exiger_brouillon(piece, acting_user)
-    for champ, valeur in _verifier_donnees(donnees).items():
+    if fichier is None and piece.format_depot in FORMATS_STRUCTURES:
+        piece.numero_engagement = (donnees.get("numero_engagement") or "").strip()
+        piece.commentaire = donnees.get("commentaire") or ""
+        piece.save(update_fields=["numero_engagement", "commentaire", "modifiee_le"])
+        _inclure(piece, _verifier_incluses(piece, incluses), acting_user)
+        return piece
+    contenu = contenu_de(
+        donnees,
+        cadre=piece.cadre,
+        fournisseur=piece.fournisseur,
+        fichier=fichier,
+        lignes=lignes,
+        verifier_vendeur=DEPOSANT[piece.cadre] == RoleTravaux.FOURNISSEUR,
+    )
+    for champ, valeur in _verifier_donnees(contenu).items():
         setattr(piece, champ, valeur)
     _verifier_numero_libre(piece)
     document = _enregistrer_fichier(fichier, acting_user, stockes)
     if document is not None:
         piece.document_original = document
-        piece.mode_depot = ModeDepot.DEPOT_PDF_PORTAIL
+    appliquer(piece, contenu)
     piece.save()
+    ecrire(piece, contenu, remplacer=True)
     _inclure(piece, _verifier_incluses(piece, incluses), acting_user)
     return piece
 
@@ -364,6 +415,9 @@ def piece_envoyer(*, piece: Facture, acting_user) -> Facture:
     _exiger_brouillon(piece, acting_user)
     if not piece.numero or not piece.date_facture:
         raise ValidationError(_("Le numéro et la date de la pièce sont obligatoires."))
+    manques = verifications.verifier_controles(piece)
+    if manques:
+        raise ValidationError([m.message for m in manques])
     _verifier_numero_libre(piece)
     if verifier_route(piece) == Destination.SERVICE_FINANCIER:
         verifier_exigences_du_payeur(piece)

@@ -73,7 +73,10 @@ CORRIGEABLES = {
     S.ERREUR_DE_MOA: {"service_moa", "moa"},
     S.A_RECYCLER: {"structure_financiere", "service_financier"},
     S.ERREUR_FOURNISSEUR_SUR_VALIDEUR: {"numero_marche", "titulaire", "moa", "moe"},
+    # The mandataire, second validator after a cotraitant, says it is not the right one.
+    S.ERREUR_COTRAITANT_SUR_VALIDEUR: {"numero_marche", "titulaire", "moa", "moe"},
 }
+ERREURS_DE_VALIDEUR = (S.ERREUR_FOURNISSEUR_SUR_VALIDEUR, S.ERREUR_COTRAITANT_SUR_VALIDEUR)
 
 
 def champs_corrigeables(piece: Facture) -> set[str]:
@@ -99,9 +102,7 @@ def piece_corriger_acheminement(*, piece: Facture, acting_user, parties: Parties
             _("Cette pièce n'a pas d'erreur d'acheminement à corriger (statut : %(statut)s).")
             % {"statut": piece.get_statut_display()}
         )
-    action = (
-        A.CORRIGER_VALIDEUR if piece.statut == S.ERREUR_FOURNISSEUR_SUR_VALIDEUR else A.RECYCLER
-    )
+    action = A.CORRIGER_VALIDEUR if piece.statut in ERREURS_DE_VALIDEUR else A.RECYCLER
     circuit = circuit_de(piece)
     if not any(t.action == action for t in circuit.actions_possibles(piece, acting_user)):
         raise PermissionDenied
@@ -125,8 +126,13 @@ def piece_corriger_acheminement(*, piece: Facture, acting_user, parties: Parties
     modifications = {"dossier": nouveau}
     if action == A.CORRIGER_VALIDEUR:
         maintenant = timezone.now()
+        if piece.statut == S.ERREUR_COTRAITANT_SUR_VALIDEUR:
+            # the cotraitant's validation stands; the right mandataire validates next
+            modifications["valideur_2"] = nouveau.titulaire
+        else:
+            # the titulaire / mandataire named again validates alone
+            modifications.update(valideur_1=nouveau.titulaire, valideur_2=None)
         modifications.update(
-            valideur_1=nouveau.titulaire,
             destinataire=nouveau.moe,
             numero_marche=nouveau.numero_marche,
             soumise_a_validation_le=maintenant,

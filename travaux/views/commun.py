@@ -18,7 +18,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from factures.circuits import circuit_de
-from factures.enums import RoleFacture
+from factures.enums import EtatControle, RoleFacture, Severite
+from factures.formats.controles import FORMATS_STRUCTURES
 from factures.models import Facture
 from habilitations.enums import Niveau
 from travaux import acces
@@ -28,7 +29,7 @@ from travaux.models import DossierFacturation
 R = RoleTravaux
 # The roles of the circuits a user acts in, for each role of the space.
 ROLES_DU_CIRCUIT = {
-    R.FOURNISSEUR: {RoleFacture.FOURNISSEUR, RoleFacture.VALIDEUR_1},
+    R.FOURNISSEUR: {RoleFacture.FOURNISSEUR, RoleFacture.VALIDEUR_1, RoleFacture.VALIDEUR_2},
     R.MOE: {RoleFacture.MOE},
     R.MOA: {RoleFacture.MOA},
 }
@@ -119,3 +120,19 @@ def saisie(request):
 
 def fichiers(request):
     return request.FILES if request.method == "POST" else None
+
+
+def contenu_de_la_piece(piece: Facture) -> dict:
+    """What _contenu_piece.html shows: the checks of a structured file (its findings, as in
+    Factures émises), the lines and the VAT breakdown."""
+    structuree = piece.format_depot in FORMATS_STRUCTURES
+    anomalies = list(piece.anomalies.order_by("pk")) if structuree else []
+    return {
+        "structuree": structuree,
+        "controles_en_cours": structuree and piece.etat_controle == EtatControle.EN_COURS,
+        "controles_impossibles": structuree and piece.etat_controle == EtatControle.ECHEC,
+        "anomalies": anomalies,
+        "bloquantes": [a for a in anomalies if a.severite == Severite.BLOQUANTE],
+        "lignes": list(piece.lignes.order_by("ordre", "pk")[:500]),
+        "tva": list(piece.lignes_tva.order_by("pk")),
+    }

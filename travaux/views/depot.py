@@ -13,9 +13,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from factures.enums import ActionFacture as A
 from factures.enums import StatutFacture as S
+from factures.formats.controles import FORMATS_STRUCTURES
+from factures.forms.saisie import TAUX_USUELS, UNITES, LigneForm, LignesFormSet, initial_lignes
 from factures.models import Facture
 from habilitations.enums import Niveau
 from travaux import acces
+from travaux.enums import REFUS_DEFINITIFS as REFUS
 from travaux.enums import RoleTravaux
 from travaux.forms import ChoixDepotForm, PartiesForm, PieceForm
 from travaux.models import DossierFacturation, PieceIncluse
@@ -37,6 +40,50 @@ from travaux.views.pieces import _exiger_action
 
 GET_POST = require_http_methods(["GET", "POST"])
 R = RoleTravaux
+PREFIXE_LIGNES = "lignes"
+
+
+def _ajouter_une_ligne(request) -> bool:
+    return request.method == "POST" and request.POST.get("_action") == "ajouter_ligne"
+
+
+def _avec_une_ligne_de_plus(post):
+    """The posted form with one more blank line (its unit and rate as the inputs show)."""
+    data = post.copy()
+    cle = f"{PREFIXE_LIGNES}-TOTAL_FORMS"
+    rang = int(data[cle]) if data.get(cle, "").isdigit() else 0
+    data[cle] = str(rang + 1)
+    for champ, valeur in LigneForm.VALEURS_PAR_DEFAUT.items():
+        data.setdefault(f"{PREFIXE_LIGNES}-{rang}-{champ}", valeur)
+    return data
+
+
+def _lignes(request, piece=None, *, reprendre=False):
+    """The typed lines (Factures émises' formset), None for a structured file's piece (a
+    refused piece taken up offers its lines). A post without the lines' management form (an
+    older page, a script) has no lines."""
+    if not reprendre and piece is not None and piece.format_depot in FORMATS_STRUCTURES:
+        return None
+    if request.method != "POST":
+        return LignesFormSet(
+            prefix=PREFIXE_LIGNES, initial=initial_lignes(piece) if piece is not None else []
+        )
+    if f"{PREFIXE_LIGNES}-TOTAL_FORMS" not in request.POST:
+        return LignesFormSet(prefix=PREFIXE_LIGNES)
+    data = _avec_une_ligne_de_plus(request.POST) if _ajouter_une_ligne(request) else request.POST
+    return LignesFormSet(data=data, prefix=PREFIXE_LIGNES)
+
+
+def _lignes_valides(lignes) -> bool:
+    return lignes is None or not lignes.is_bound or lignes.is_valid()
+
+
+def _lignes_saisies(lignes) -> list[dict] | None:
+    return lignes.lignes() if lignes is not None and lignes.is_bound else None
+
+
+def _contexte_lignes(lignes) -> dict:
+    return {"lignes": lignes, "unites": UNITES, "taux_usuels": TAUX_USUELS}
 
 
 def code_court(cadre: str) -> str:
@@ -77,6 +124,17 @@ def choisir(request, role):
         "travaux/deposer_choix.html",
         contexte_role(request, role, onglet="deposer", form=form),
     )
+
+
+def _reprise(request, role, cadre, dossier):
+    """The refused piece a corrected one takes up (`?reprise=`): same dossier and cadre."""
+    valeur = request.GET.get("reprise", "")
+    if not valeur.isdigit() or dossier is None:
+        return None
+    piece = piece_du_role(request, role, int(valeur))
+    if piece.dossier_id != dossier.pk or piece.cadre != cadre or piece.statut not in REFUS:
+        raise Http404
+    return piece
 
 
 def _deposant_du_dossier(dossier, role, cadre):
@@ -121,6 +179,7 @@ def deposer(request, role, cadre):
     elif request.GET.get("dossier", "").isdigit():
         dossier = dossier_du_role(request, role, int(request.GET["dossier"]))
     deposant = _deposant_du_dossier(dossier, role, cadre) if dossier else None
+    reprise = _reprise(request, role, cadre, dossier)
 
     parties_form = None
     if dossier is None:
@@ -134,7 +193,7 @@ def deposer(request, role, cadre):
             cadre=cadre,
             structures=structures.exclude(pk=dossier.titulaire_id),
             base=Parties.du_dossier(dossier),
-            champs={"structure"},
+            champs={"structure", "cotraitant"},
             prefix="parties",
         )
     initial = {"date_facture": timezone.localdate()}
@@ -144,22 +203,34 @@ def deposer(request, role, cadre):
             montant_tva=precedente.montant_tva,
             numero_engagement=precedente.numero_engagement,
         )
+    if reprise is not None:
+        initial.update(
+            montant_ht=reprise.montant_ht,
+            montant_tva=reprise.montant_tva,
+            numero_engagement=reprise.numero_engagement,
+            commentaire=reprise.commentaire,
+        )
     piece_form = PieceForm(
         data=saisie(request),
         files=fichiers(request),
         initial=initial,
         inclusibles=_inclusibles(dossier, cadre),
     )
+    lignes = _lignes(request, reprise, reprendre=True)
     formulaires_valides = piece_form.is_valid() if request.method == "POST" else False
+    formulaires_valides = _lignes_valides(lignes) and formulaires_valides
     if parties_form is not None and request.method == "POST":
         formulaires_valides = parties_form.is_valid() and formulaires_valides
-    if formulaires_valides:
+    if formulaires_valides and not _ajouter_une_ligne(request):
         autres = {
             "donnees": piece_form.donnees(),
             "precedente": precedente,
             "fichier": piece_form.cleaned_data.get("fichier"),
+            "lignes": _lignes_saisies(lignes),
             "incluses": piece_form.cleaned_data.get("incluses") or (),
         }
+        if parties_form is not None and "cotraitant" in parties_form.fields:
+            autres["cotraitant"] = parties_form.cleaned_data.get("cotraitant")
         try:
             if dossier is None:
                 parties = parties_form.parties()
@@ -198,9 +269,11 @@ def deposer(request, role, cadre):
             libelle_cadre=Facture(cadre=cadre).get_cadre_display(),
             dossier=dossier,
             precedente=precedente,
+            reprise=reprise,
             parties_form=parties_form,
             piece_form=piece_form,
             sous_traitance=cadre in CADRES_SOUS_TRAITANCE,
+            **_contexte_lignes(lignes),
         ),
     )
 
@@ -248,14 +321,18 @@ def modifier(request, role, pk):
         files=fichiers(request),
         initial=initial,
         inclusibles=_inclusibles(piece.dossier, piece.cadre, piece),
+        structuree=piece.format_depot in FORMATS_STRUCTURES,
     )
-    if request.method == "POST" and form.is_valid():
+    lignes = _lignes(request, piece)
+    valides = form.is_valid() & _lignes_valides(lignes) if request.method == "POST" else False
+    if valides and not _ajouter_une_ligne(request):
         try:
             services.piece_modifier(
                 piece=piece,
                 acting_user=request.user,
                 donnees=form.donnees(),
                 fichier=form.cleaned_data.get("fichier"),
+                lignes=_lignes_saisies(lignes),
                 incluses=form.cleaned_data.get("incluses") or (),
             )
         except ValidationError as erreur:
@@ -266,5 +343,12 @@ def modifier(request, role, pk):
     return render(
         request,
         "travaux/modifier.html",
-        contexte_role(request, role, piece=piece, piece_form=form, statut_brouillon=S.BROUILLON),
+        contexte_role(
+            request,
+            role,
+            piece=piece,
+            piece_form=form,
+            statut_brouillon=S.BROUILLON,
+            **_contexte_lignes(lignes),
+        ),
     )

@@ -18,12 +18,15 @@ from factures.circuits import circuit_de
 from factures.enums import ActionFacture as A
 from factures.enums import StatutFacture as S
 from factures.models import Telechargement, TypeTelechargement
+from travaux import acces
+from travaux.enums import ERREURS_D_ACHEMINEMENT, REFUS_DEFINITIFS
 from travaux.forms import ConfirmationForm, MotifForm, PartiesForm
 from travaux.models import PieceIncluse
 from travaux.routage import DEPOSANT, reponses_possibles
 from travaux.services import depot as services_depot
 from travaux.services.dossiers import Parties
 from travaux.services.traitement import (
+    ERREURS_DE_VALIDEUR,
     champs_corrigeables,
     piece_corriger_acheminement,
     piece_traiter,
@@ -31,6 +34,7 @@ from travaux.services.traitement import (
 from travaux.views.commun import (
     ROLES_DU_CIRCUIT,
     actions_du_role,
+    contenu_de_la_piece,
     contexte_role,
     erreurs_dans,
     exiger_role,
@@ -83,7 +87,11 @@ def _suivantes(piece, role, actions) -> list[dict]:
                         f"?precedente={piece.pk}",
                     }
                 )
-    if not liens and DEPOSANT.get(piece.cadre) == role and piece.statut != S.BROUILLON:
+    if (
+        not liens
+        and DEPOSANT.get(piece.cadre) == role
+        and piece.statut not in (S.BROUILLON, *REFUS_DEFINITIFS)
+    ):
         liens.append(
             {
                 "cadre": piece.cadre,
@@ -112,6 +120,7 @@ def detail(request, role, pk):
             request,
             role,
             piece=piece,
+            contenu=contenu_de_la_piece(piece),
             deposant=services_depot.structure_deposante(piece),
             historique=list(piece.historique.select_related("acteur").order_by("date", "pk")),
             suivantes_du_dossier=list(
@@ -128,8 +137,28 @@ def detail(request, role, pk):
             peut_supprimer=A.SUPPRIMER in codes,
             peut_corriger=bool(codes & {A.RECYCLER, A.CORRIGER_VALIDEUR}),
             suivantes=_suivantes(piece, role, actions),
+            corriger_url=_url_pour_corriger(request, piece, role),
+            refus=_refus(piece),
         ),
     )
+
+
+def _url_pour_corriger(request, piece, role) -> str | None:
+    """« Déposer une pièce corrigée »: for the depositor of a refused piece, a new piece of
+    the same cadre in its dossier, pre-filled from it."""
+    if piece.statut not in REFUS_DEFINITIFS or DEPOSANT.get(piece.cadre) != role:
+        return None
+    if not acces.peut_agir(request.user, role, services_depot.structure_deposante(piece)):
+        return None
+    code = piece.cadre.split("_")[0].lower()
+    return f"{url_role(role, 'deposer_piece', code)}?dossier={piece.dossier_id}&reprise={piece.pk}"
+
+
+def _refus(piece):
+    """The history row of a refusal, with its motif and author."""
+    if piece.statut not in (*REFUS_DEFINITIFS, *ERREURS_D_ACHEMINEMENT):
+        return None
+    return piece.historique.select_related("acteur").order_by("-date", "-pk").first()
 
 
 def _exiger_action(request, piece, role, action):
@@ -227,6 +256,7 @@ def envoyer(request, role, pk):
             request,
             role,
             piece=piece,
+            contenu=contenu_de_la_piece(piece),
             form=form,
             incluses=[
                 i.piece for i in PieceIncluse.objects.filter(decompte=piece).select_related("piece")
@@ -261,9 +291,7 @@ def corriger(request, role, pk):
     """After a routing error, the depositor names the right recipient; same number."""
     exiger_role(request, role)
     piece = piece_du_role(request, role, pk)
-    action = (
-        A.CORRIGER_VALIDEUR if piece.statut == S.ERREUR_FOURNISSEUR_SUR_VALIDEUR else A.RECYCLER
-    )
+    action = A.CORRIGER_VALIDEUR if piece.statut in ERREURS_DE_VALIDEUR else A.RECYCLER
     if (retour := _exiger_action(request, piece, role, action)) is not None:
         return retour
     base = Parties.du_dossier(piece.dossier)
