@@ -344,7 +344,9 @@ def enregistrer(
     # upload_to ignores this name: it builds one from the uuid and the extension.
     document.fichier.save(f"document.{type_.extension}", ContentFile(data), save=False)
     try:
-        with transaction.atomic():
+        # No savepoint inside the caller's transaction (two round trips to the database per
+        # file): a failed INSERT of a new row is no error to recover from in that transaction.
+        with transaction.atomic(savepoint=False):
             document.save()
     except BaseException:
         document.fichier.delete(save=False)

@@ -4,7 +4,8 @@ XSD, EN 16931 and French schematrons and the portal's business rules (`factures.
 give findings (`Constat`); each becomes an `Anomalie` row shown next to the field it concerns.
 The draft's `etat_controle` goes EN_COURS → TERMINE (or ECHEC when the checks cannot run).
 Idempotent: a draft whose checks are over is left as it is; the findings are written under a
-row lock, all at once (four statements: the read, a conditional UPDATE, DELETE, INSERT).
+row lock, all at once (three statements: the read, a conditional UPDATE, the INSERT of the
+findings).
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ def _terminer(facture_id: int, etat: str, constats: list[Constat]) -> bool:
         )
         if not fini:
             return False
-        Anomalie.objects.filter(facture_id=facture_id).delete()
+        # No findings to replace: a draft is EN_COURS only from its deposit until this one
+        # UPDATE, which only one run of the task can make.
         Anomalie.objects.bulk_create(anomalie_de(facture_id, c) for c in constats)
     return True
 
