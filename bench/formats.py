@@ -69,7 +69,8 @@ class Plancher:
             self.feuilles[nom] = self.compilateur.compile_stylesheet(stylesheet_file=str(chemin))
         return self.feuilles[nom]
 
-    def preparer(self, nom, data):
+    @staticmethod
+    def preparer(nom, data):
         """The invoice XML (extracted beforehand for Factur-X) and what to run on it."""
         xml = data
         if data[:5] == b"%PDF-":

@@ -196,6 +196,13 @@ def verifier_taille_totale(tailles: Iterable[int]) -> None:
 
 def verifier_contenu(data: bytes, extension: str, types_autorises: Iterable[str]) -> TypeDetecte:
     """Checks that the content is of an accepted type and agrees with the name's extension."""
+    return _verifier_contenu(data, extension, types_autorises)[0]
+
+
+def _verifier_contenu(
+    data: bytes, extension: str, types_autorises: Iterable[str]
+) -> tuple[TypeDetecte, etree._ElementTree | None]:
+    """`verifier_contenu`, and the XML it parsed (None for another type)."""
     autorises = EXTENSIONS_AUTORISEES.intersection(types_autorises)
     type_ = detecter_type(data)
     if type_ is None or not type_.extensions_compatibles & autorises:
@@ -210,11 +217,34 @@ def verifier_contenu(data: bytes, extension: str, types_autorises: Iterable[str]
             code="extension_contenu",
             params={"extension": extension, "type": type_.extension.upper()},
         )
+    arbre = None
     if type_.extension == "pdf":
         verifier_pdf(data)
     elif type_.extension == "xml":
-        parser_xml(data)
-    return type_
+        arbre = parser_xml(data)
+    return type_, arbre
+
+
+@dataclass(frozen=True)
+class ContenuVerifie:
+    """Bytes that passed `verifier_nom` and `verifier_contenu` under a name, with the XML tree
+    parsed on the way: a caller that must read the file before storing it (invoice detection)
+    parses it once, and `enregistrer(..., verifie=…)` does not check it again."""
+
+    nom: str
+    sha256: str
+    types_autorises: frozenset[str]
+    type_: TypeDetecte
+    arbre: etree._ElementTree | None = None
+
+
+def verifier_octets(data: bytes, nom: str, types_autorises: Iterable[str]) -> ContenuVerifie:
+    """`verifier_nom` then `verifier_contenu` on bytes already read (size checked by the
+    caller, e.g. with `lire`)."""
+    autorises = frozenset(types_autorises)
+    extension = verifier_nom(nom, autorises)
+    type_, arbre = _verifier_contenu(data, extension, autorises)
+    return ContenuVerifie(nom, hashlib.sha256(data).hexdigest(), autorises, type_, arbre)
 
 
 def _parser_sur() -> etree.XMLParser:
@@ -284,14 +314,25 @@ def enregistrer(
     types_autorises: Iterable[str],
     depose_par: AbstractBaseUser | None,
     taille_max: int | None = None,
+    verifie: ContenuVerifie | None = None,
 ) -> Document:
     """Runs every check, then stores the file and its `Document` row, all or nothing.
 
-    `taille_max` (bytes) overrides the settings' size limit for this kind of document."""
+    `taille_max` (bytes) overrides the settings' size limit for this kind of document.
+    `verifie`: what `verifier_octets` said of this very file (same name, same SHA-256, types
+    within those allowed here): its content checks are not run again."""
     types_autorises = frozenset(types_autorises)
     extension = verifier_nom(fichier.name or "", types_autorises)
     data, sha256 = lire(fichier, limite=taille_max)
-    type_ = verifier_contenu(data, extension, types_autorises)
+    if (
+        verifie is not None
+        and verifie.sha256 == sha256
+        and verifie.nom == fichier.name
+        and verifie.types_autorises <= types_autorises
+    ):
+        type_ = verifie.type_
+    else:
+        type_ = verifier_contenu(data, extension, types_autorises)
     document = Document(
         nom=fichier.name,
         extension=f".{type_.extension}",
@@ -303,7 +344,9 @@ def enregistrer(
     # upload_to ignores this name: it builds one from the uuid and the extension.
     document.fichier.save(f"document.{type_.extension}", ContentFile(data), save=False)
     try:
-        with transaction.atomic():
+        # No savepoint inside the caller's transaction (two round trips to the database per
+        # file): a failed INSERT of a new row is no error to recover from in that transaction.
+        with transaction.atomic(savepoint=False):
             document.save()
     except BaseException:
         document.fichier.delete(save=False)

@@ -118,12 +118,9 @@ def acheminer_facture(facture_id: int) -> list[str]:
 def controler_facture(facture_id: int) -> int | None:
     """Checks a deposited structured file (XSD, EN 16931, French and business rules) and
     stores the findings; returns their number."""
-    from factures.services.controle import facture_controler
+    from factures.services.controle import controler_par_id
 
-    facture = Facture.objects.select_related("document_original").filter(pk=facture_id).first()
-    if facture is None:
-        return None
-    return facture_controler(facture=facture)
+    return controler_par_id(facture_id)
 
 
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90)

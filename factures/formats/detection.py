@@ -53,6 +53,9 @@ class Detection:
     arbre: etree._ElementTree | None = None  # the invoice XML (UBL, CII, or Factur-X's)
     xml: bytes | None = None  # its bytes
     nom_xml: str = ""  # the Factur-X attachment's name
+    # The documents core's checks of the file, passed to its storage so it does not run
+    # them (parse the XML, open the PDF) again.
+    verifie: documents.ContenuVerifie | None = None
 
 
 def verifier_taille(data: bytes) -> None:
@@ -67,25 +70,6 @@ def verifier_taille(data: bytes) -> None:
             code="trop_gros",
             params={"max": f"{mo:.0f}" if mo.is_integer() else f"{mo:.1f}".replace(".", ",")},
         )
-
-
-def type_de_contenu(data: bytes, nom: str) -> str:
-    """ "pdf" or "xml", from the content; the name's extension must agree with it."""
-    extension = documents.verifier_nom(nom or "", TYPES_ACCEPTES)
-    detecte = documents.detecter_type(data)
-    if detecte is None or detecte.extension not in TYPES_ACCEPTES:
-        raise DocumentRefuse(
-            _("Le contenu du fichier ne correspond pas à un type accepté (%(types)s)."),
-            code="type",
-            params={"types": "PDF, XML"},
-        )
-    if extension not in detecte.extensions_compatibles:
-        raise DocumentRefuse(
-            _("L’extension « .%(extension)s » ne correspond pas au contenu du fichier (%(type)s)."),
-            code="extension_contenu",
-            params={"extension": extension, "type": detecte.extension.upper()},
-        )
-    return detecte.extension
 
 
 def format_xml(arbre: etree._ElementTree) -> str:
@@ -166,29 +150,32 @@ def verifier_signature_xades(signature: bytes, pdf: bytes) -> None:
 def detecter(data: bytes, nom: str, *, signature: bytes | None = None) -> Detection:
     """The format of a deposited file, and what was parsed to tell it."""
     verifier_taille(data)
-    genre = type_de_contenu(data, nom)
-    if genre == "xml":
+    # The documents core's checks (name, type from the content and its agreement with the
+    # name, PDF readable or XML safely parsed): the parsed XML and the checks are kept.
+    with limites_pypdf():
+        verifie = documents.verifier_octets(data, nom or "", TYPES_ACCEPTES)
+    if verifie.type_.extension == "xml":
         if signature is not None:
             raise DocumentRefuse(
                 _("Une signature XAdES accompagne un PDF, pas un fichier XML."),
                 code="signature_sur_xml",
             )
-        arbre = parser_xml(data)
-        return Detection(format_xml(arbre), arbre=arbre, xml=data)
+        arbre = verifie.arbre
+        return Detection(format_xml(arbre), arbre=arbre, xml=data, verifie=verifie)
 
-    with limites_pypdf():
-        documents.verifier_pdf(data)
     extrait = formats_facturx.extraire_xml(data)
     if extrait is not None:
         nom_xml, xml = extrait
         arbre = formats_facturx.parser_xml_facturx(xml)
-        return Detection(FormatFacture.FACTURX, arbre=arbre, xml=xml, nom_xml=nom_xml)
+        return Detection(
+            FormatFacture.FACTURX, arbre=arbre, xml=xml, nom_xml=nom_xml, verifie=verifie
+        )
     if est_signe_pades(data):
-        return Detection(FormatFacture.PDF_SIGNE_PADES)
+        return Detection(FormatFacture.PDF_SIGNE_PADES, verifie=verifie)
     if signature is not None:
         verifier_signature_xades(signature, data)
-        return Detection(FormatFacture.PDF_SIGNE_XADES)
-    return Detection(FormatFacture.PDF)
+        return Detection(FormatFacture.PDF_SIGNE_XADES, verifie=verifie)
+    return Detection(FormatFacture.PDF, verifie=verifie)
 
 
 def detecter_format(data: bytes, nom: str, *, signature: bytes | None = None) -> str:

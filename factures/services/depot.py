@@ -259,10 +259,14 @@ def stocker(
     service_destinataire,
     cadre: str,
     stockes,
+    verifie: documents.ContenuVerifie | None = None,
 ) -> Facture:
-    """The stored files and the draft with its lines, inside the caller's transaction."""
+    """The stored files and the draft with its lines, inside the caller's transaction.
+    `verifie`: the detection's checks of the file, not run again by the documents core."""
     original = stockes.ajouter(
-        documents.enregistrer(fichier, types_autorises=TYPES_FACTURE, depose_par=acting_user)
+        documents.enregistrer(
+            fichier, types_autorises=TYPES_FACTURE, depose_par=acting_user, verifie=verifie
+        )
     )
     document_signature = None
     if signature is not None:
@@ -353,6 +357,7 @@ def facture_deposer(
                 service_destinataire=service,
                 cadre=cadre,
                 stockes=stockes,
+                verifie=detection.verifie,
             )
         except documents.DocumentRefuse as refus:
             raise ValidationError({"fichier": refus.messages}, code="refuse") from refus
