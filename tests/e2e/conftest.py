@@ -139,3 +139,17 @@ def verifier_accessibilite(page, *, exclure: list[str] | None = None) -> None:
                     resume = noeud["failureSummary"].replace("\n", " ")
                     lignes.append(f"      {resume}")
         pytest.fail("\n".join(lignes), pytrace=False)
+
+
+@pytest.fixture
+def demo(settings):
+    """The demo data (`manage.py demo`, which wants DEBUG on), and its structures by name."""
+    from django.core.management import call_command
+
+    from structures.models import Structure
+
+    settings.DEBUG = True
+    with open(os.devnull, "w") as sortie:
+        call_command("demo", stdout=sortie)
+    settings.DEBUG = False
+    return {s.raison_sociale: s for s in Structure.objects.all()}

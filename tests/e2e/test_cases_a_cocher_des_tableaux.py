@@ -5,7 +5,6 @@ They once were labels holding only an sr-only span: the label had no height, the
 hung below the row, and the next row's cell (or the table's edge) took the click."""
 
 import pytest
-from django.core.management import call_command
 
 from chorus.management.commands.demo import MOT_DE_PASSE
 from factures.enums import StatutFacture as S
@@ -16,13 +15,6 @@ pytestmark = pytest.mark.e2e
 
 AGENT = "agent.finances@demo.chorus.test"
 A_COCHER = ["DUR-2026-101", "DUR-2026-102"]
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    settings.DEBUG = False
 
 
 def test_l_agent_coche_deux_factures_a_la_souris_et_les_traite_par_lot(page, demo):

@@ -24,7 +24,6 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.utils import timezone
 
 from chorus.management.commands.demo import MOT_DE_PASSE
@@ -33,7 +32,6 @@ from factures.enums import StatutFacture as S
 from factures.models import Facture, Retour
 from factures.services.traitement import facture_traiter
 from habilitations.models import Utilisateur
-from structures.models import Structure
 from tests.e2e.conftest import se_connecter, verifier_accessibilite
 from tests.factures.factories_recues import scene
 from tests.structures.factories_gestion import pdf_minimal
@@ -45,14 +43,6 @@ TITULAIRE = "fournisseur@demo.chorus.test"
 AGENT = "agent.finances@demo.chorus.test"
 NUMERO = "MAR-E2E-001"
 MOTIF = "Il manque le procès-verbal de réception des travaux électriques."
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    settings.DEBUG = False
-    return {s.raison_sociale: s for s in Structure.objects.all()}
 
 
 def connexion(page, email):

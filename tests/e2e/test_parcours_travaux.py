@@ -6,12 +6,10 @@ Commune de Démoville's agent, service FINANCES). axe-core on every page visited
 import re
 
 import pytest
-from django.core.management import call_command
 
 from chorus.management.commands.demo import MOT_DE_PASSE
 from factures.enums import StatutFacture as S
 from factures.models import Facture
-from structures.models import Structure
 from tests.e2e.conftest import se_connecter, verifier_accessibilite
 from tests.structures.factories_gestion import pdf_minimal
 from travaux.models import DossierFacturation
@@ -24,14 +22,6 @@ MOA = "moa@demo.chorus.test"
 FINANCIER = "agent.finances@demo.chorus.test"
 COMMUNE = "gestionnaire@demo.chorus.test"
 MARCHE = "2026-E2E-01"
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    settings.DEBUG = False
-    return {s.raison_sociale: s for s in Structure.objects.all()}
 
 
 def connexion(page, email):
