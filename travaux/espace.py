@@ -16,13 +16,12 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from factures.enums import STATUTS_FINAUX, Cadre, StatutFacture
 from factures.enums import StatutFacture as S
 from factures.models import Facture, FactureHistorique, Telechargement
-from factures.suivi import statuts
+from factures.suivi import colonnes, statuts
 from factures.suivi.espace import Cellule, Colonne, Espace, Rubrique
 from factures.suivi.filtres import TOUS, FiltreFactures, texte_structure
 from habilitations.enums import Application, Niveau
@@ -61,14 +60,6 @@ def code_cadre(cadre: str) -> str:
     return cadre.split("_", 1)[0]
 
 
-def _montant(valeur, devise: str) -> str:
-    return f"{number_format(valeur, 2, force_grouping=True)} {devise}"
-
-
-def _date(valeur) -> str:
-    return date_format(valeur, "SHORT_DATE_FORMAT") if valeur else "—"
-
-
 def _statut(piece, _espace) -> Cellule:
     return Cellule(piece.get_statut_display(), badge=statuts.badge(piece.statut))
 
@@ -76,17 +67,11 @@ def _statut(piece, _espace) -> Cellule:
 def _echeance(piece, _espace) -> Cellule:
     if piece.echeance_action is None:
         return Cellule("—")
-    return Cellule(_date(timezone.localtime(piece.echeance_action)))
+    return Cellule(colonnes.date_courte(timezone.localtime(piece.echeance_action)))
 
 
 COLONNES = (
-    Colonne(
-        "numero",
-        _("Numéro"),
-        lambda f, e: Cellule(str(f), lien=e.url("detail", f.pk)),
-        lambda f: f.numero,
-        tri=("numero",),
-    ),
+    colonnes.numero(),
     Colonne(
         "cadre",
         _("Pièce"),
@@ -108,48 +93,12 @@ COLONNES = (
         lambda f: f.dossier.numero_marche,
         tri=("dossier__numero_marche",),
     ),
-    Colonne(
-        "fournisseur",
-        _("Fournisseur"),
-        lambda f, e: Cellule(f.fournisseur.raison_sociale),
-        lambda f: f.fournisseur.raison_sociale,
-        tri=("fournisseur__raison_sociale",),
-    ),
-    Colonne(
-        "siret_fournisseur",
-        _("Identifiant du fournisseur"),
-        lambda f, e: Cellule(""),
-        lambda f: f.fournisseur.identifiant,
-        tableau=False,
-    ),
-    Colonne(
-        "destinataire",
-        _("Destinataire"),
-        lambda f, e: Cellule(f.destinataire.raison_sociale if f.destinataire else "—"),
-        lambda f: f.destinataire.raison_sociale if f.destinataire else "",
-        tri=("destinataire__raison_sociale",),
-    ),
-    Colonne(
-        "date",
-        _("Date"),
-        lambda f, e: Cellule(_date(f.date_facture)),
-        lambda f: f.date_facture,
-        tri=("date_facture",),
-    ),
-    Colonne(
-        "montant_ht",
-        _("Montant HT"),
-        lambda f, e: Cellule(""),
-        lambda f: f.montant_ht,
-        tableau=False,
-    ),
-    Colonne(
-        "montant",
-        _("Montant TTC"),
-        lambda f, e: Cellule(_montant(f.montant_ttc, f.devise), numerique=True),
-        lambda f: f.montant_ttc,
-        tri=("montant_ttc",),
-    ),
+    colonnes.fournisseur(),
+    colonnes.identifiant_fournisseur("siret_fournisseur"),
+    colonnes.destinataire(),
+    colonnes.date_facture(_("Date")),
+    colonnes.montant_ht(),
+    colonnes.montant_ttc(),
     Colonne("statut", _("Statut"), _statut, lambda f: f.get_statut_display(), tri=("statut",)),
     Colonne(
         "echeance",
@@ -158,26 +107,12 @@ COLONNES = (
         lambda f: f.echeance_action,
         tri=("echeance_action",),
     ),
-    Colonne(
-        "deposee_le",
-        _("Déposée le"),
-        lambda f, e: Cellule(""),
-        lambda f: f.deposee_le,
-        tableau=False,
-    ),
-    Colonne(
-        "numero_engagement",
-        _("Numéro d'engagement"),
-        lambda f, e: Cellule(""),
-        lambda f: f.numero_engagement,
-        tableau=False,
-    ),
-    Colonne(
+    colonnes.deposee_le(tableau=False),
+    colonnes.numero_engagement(),
+    colonnes.export_seul(
         "precedente",
         _("Répond à"),
-        lambda f, e: Cellule(""),
         lambda f: f.piece_precedente.numero if f.piece_precedente_id else "",
-        tableau=False,
     ),
 )
 

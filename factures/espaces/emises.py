@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q
-from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from factures.enums import A_VALIDER, CADRES_ORDINAIRES, STATUTS_FINAUX, Cadre, StatutFacture
 from factures.enums import StatutFacture as S
 from factures.forms.widgets import SelectLeger
-from factures.suivi import statuts
+from factures.suivi import colonnes, statuts
 from factures.suivi.espace import Cellule, Colonne, Espace, Rubrique
 from factures.suivi.filtres import TOUS, FiltreFactures, texte_structure
 from habilitations import acces
@@ -49,22 +48,6 @@ STATUTS_ORDINAIRES = [
 ]
 
 
-def _montant(valeur, devise: str) -> str:
-    return f"{number_format(valeur, 2, force_grouping=True)} {devise}"
-
-
-def _date(valeur) -> str:
-    return date_format(valeur, "SHORT_DATE_FORMAT") if valeur else "—"
-
-
-def _numero(facture, espace) -> Cellule:
-    return Cellule(str(facture), lien=espace.url("detail", facture.pk))
-
-
-def _destinataire(facture, _espace) -> Cellule:
-    return Cellule(facture.destinataire.raison_sociale if facture.destinataire else "—")
-
-
 def _statut(facture, _espace) -> Cellule:
     code = getattr(facture, statuts.CHAMP, facture.statut)
     return Cellule(StatutFacture(code).label, badge=statuts.badge(code))
@@ -75,27 +58,14 @@ def _code_cadre(cadre: str) -> str:
 
 
 COLONNES = (
-    Colonne("numero", _("Numéro"), _numero, lambda f: f.numero, tri=("numero",)),
-    Colonne(
-        "destinataire",
-        _("Destinataire"),
-        _destinataire,
-        lambda f: f.destinataire.raison_sociale if f.destinataire else "",
-        tri=("destinataire__raison_sociale",),
-    ),
-    Colonne(
+    colonnes.numero(),
+    colonnes.destinataire(),
+    colonnes.export_seul(
         "identifiant_destinataire",
         _("Identifiant du destinataire"),
-        lambda f, e: Cellule(""),
         lambda f: f.destinataire.identifiant if f.destinataire else "",
-        tableau=False,
     ),
-    Colonne(
-        "service",
-        _("Service"),
-        lambda f, e: Cellule(f.service_destinataire.code if f.service_destinataire else "—"),
-        lambda f: f.service_destinataire.code if f.service_destinataire else "",
-    ),
+    colonnes.service(),
     Colonne(
         "cadre",
         _("Cadre"),
@@ -103,28 +73,10 @@ COLONNES = (
         lambda f: Cadre(f.cadre).label,
         tri=("cadre",),
     ),
-    Colonne(
-        "date",
-        _("Date de facture"),
-        lambda f, e: Cellule(_date(f.date_facture)),
-        lambda f: f.date_facture,
-        tri=("date_facture",),
-    ),
-    Colonne(
-        "montant_ht",
-        _("Montant HT"),
-        lambda f, e: Cellule(""),
-        lambda f: f.montant_ht,
-        tableau=False,
-    ),
-    Colonne(
-        "montant",
-        _("Montant TTC"),
-        lambda f, e: Cellule(_montant(f.montant_ttc, f.devise), numerique=True),
-        lambda f: f.montant_ttc,
-        tri=("montant_ttc",),
-    ),
-    Colonne("devise", _("Devise"), lambda f, e: Cellule(""), lambda f: f.devise, tableau=False),
+    colonnes.date_facture(),
+    colonnes.montant_ht(),
+    colonnes.montant_ttc(),
+    colonnes.devise(),
     Colonne(
         "statut",
         _("Statut"),
@@ -132,33 +84,17 @@ COLONNES = (
         lambda f: StatutFacture(getattr(f, statuts.CHAMP, f.statut)).label,
         tri=(statuts.CHAMP,),
     ),
-    Colonne(
-        "deposee_le",
-        _("Déposée le"),
-        lambda f, e: Cellule(_date(f.deposee_le)),
-        lambda f: f.deposee_le,
-        tri=("deposee_le",),
-    ),
-    Colonne(
-        "numero_engagement",
-        _("Numéro d'engagement"),
-        lambda f, e: Cellule(""),
-        lambda f: f.numero_engagement,
-        tableau=False,
-    ),
-    Colonne(
+    colonnes.deposee_le(),
+    colonnes.numero_engagement(),
+    colonnes.export_seul(
         "mode_depot",
         _("Mode de dépôt"),
-        lambda f, e: Cellule(""),
         lambda f: f.get_mode_depot_display(),
-        tableau=False,
     ),
-    Colonne(
+    colonnes.export_seul(
         "fournisseur",
         _("Fournisseur"),
-        lambda f, e: Cellule(""),
         lambda f: f.fournisseur.raison_sociale,
-        tableau=False,
     ),
 )
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -24,7 +23,7 @@ from factures.enums import (
 )
 from factures.enums import StatutFacture as S
 from factures.models import Telechargement
-from factures.suivi import statuts
+from factures.suivi import colonnes, statuts
 from factures.suivi.espace import Cellule, Colonne, Espace, Rubrique
 from factures.suivi.filtres import TOUS, FiltreFactures, texte_structure
 from habilitations import acces
@@ -32,14 +31,6 @@ from habilitations.enums import Application, Niveau
 from structures.models import Service
 
 OUI_NON = [("oui", _("Oui")), ("non", _("Non"))]
-
-
-def _montant(valeur, devise: str) -> str:
-    return f"{number_format(valeur, 2, force_grouping=True)} {devise}"
-
-
-def _date(valeur) -> str:
-    return date_format(valeur, "SHORT_DATE_FORMAT") if valeur else "—"
 
 
 def jours_depuis_depot(facture) -> int | None:
@@ -67,77 +58,26 @@ def annoter(qs):
 
 
 COLONNES = (
-    Colonne(
-        "numero",
-        _("Numéro"),
-        lambda f, e: Cellule(str(f), lien=e.url("detail", f.pk)),
-        lambda f: f.numero,
-        tri=("numero",),
-    ),
-    Colonne(
-        "fournisseur",
-        _("Fournisseur"),
-        lambda f, e: Cellule(f.fournisseur.raison_sociale),
-        lambda f: f.fournisseur.raison_sociale,
-        tri=("fournisseur__raison_sociale",),
-    ),
-    Colonne(
-        "identifiant_fournisseur",
-        _("Identifiant du fournisseur"),
-        lambda f, e: Cellule(""),
-        lambda f: f.fournisseur.identifiant,
-        tableau=False,
-    ),
-    Colonne(
-        "service",
-        _("Service"),
-        lambda f, e: Cellule(f.service_destinataire.code if f.service_destinataire else "—"),
-        lambda f: f.service_destinataire.code if f.service_destinataire else "",
-    ),
-    Colonne(
+    colonnes.numero(),
+    colonnes.fournisseur(),
+    colonnes.identifiant_fournisseur(),
+    colonnes.service(),
+    colonnes.export_seul(
         "destinataire",
         _("Destinataire"),
-        lambda f, e: Cellule(""),
         lambda f: f.destinataire.raison_sociale if f.destinataire else "",
-        tableau=False,
     ),
-    Colonne(
+    colonnes.export_seul(
         "cadre",
         _("Cadre"),
-        lambda f, e: Cellule(""),
         lambda f: Cadre(f.cadre).label,
-        tableau=False,
     ),
-    Colonne(
-        "date",
-        _("Date de facture"),
-        lambda f, e: Cellule(_date(f.date_facture)),
-        lambda f: f.date_facture,
-        tri=("date_facture",),
-    ),
-    Colonne(
-        "montant_ht",
-        _("Montant HT"),
-        lambda f, e: Cellule(""),
-        lambda f: f.montant_ht,
-        tableau=False,
-    ),
-    Colonne(
-        "montant",
-        _("Montant TTC"),
-        lambda f, e: Cellule(_montant(f.montant_ttc, f.devise), numerique=True),
-        lambda f: f.montant_ttc,
-        tri=("montant_ttc",),
-    ),
-    Colonne("devise", _("Devise"), lambda f, e: Cellule(""), lambda f: f.devise, tableau=False),
+    colonnes.date_facture(),
+    colonnes.montant_ht(),
+    colonnes.montant_ttc(),
+    colonnes.devise(),
     Colonne("statut", _("Statut"), _statut, lambda f: f.get_statut_display(), tri=("statut",)),
-    Colonne(
-        "deposee_le",
-        _("Déposée le"),
-        lambda f, e: Cellule(_date(f.deposee_le)),
-        lambda f: f.deposee_le,
-        tri=("deposee_le",),
-    ),
+    colonnes.deposee_le(),
     Colonne(
         "jours",
         _("Depuis le dépôt"),
@@ -150,19 +90,11 @@ COLONNES = (
         lambda f, e: Cellule(_("oui") if f.telechargee else _("non")),
         lambda f: f.telechargee,
     ),
-    Colonne(
-        "numero_engagement",
-        _("Numéro d'engagement"),
-        lambda f, e: Cellule(""),
-        lambda f: f.numero_engagement,
-        tableau=False,
-    ),
-    Colonne(
+    colonnes.numero_engagement(),
+    colonnes.export_seul(
         "numero_mandat",
         _("Numéro de mandat"),
-        lambda f, e: Cellule(""),
         lambda f: f.numero_mandat,
-        tableau=False,
     ),
 )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from factures.enums import (
@@ -16,7 +16,7 @@ from factures.enums import (
     StatutFacture,
 )
 from factures.enums import StatutFacture as S
-from factures.suivi import statuts
+from factures.suivi import colonnes, statuts
 from factures.suivi.espace import Cellule, Colonne, Espace, Rubrique
 from factures.suivi.filtres import FiltreFactures, texte_structure
 from factures.templatetags.factures_recues import compte_a_rebours
@@ -59,27 +59,9 @@ def _echeance(facture, _espace) -> Cellule:
 
 
 COLONNES = (
-    Colonne(
-        "numero",
-        _("Numéro"),
-        lambda f, e: Cellule(str(f), lien=e.url("detail", f.pk)),
-        lambda f: f.numero,
-        tri=("numero",),
-    ),
-    Colonne(
-        "fournisseur",
-        _("Fournisseur"),
-        lambda f, e: Cellule(f.fournisseur.raison_sociale),
-        lambda f: f.fournisseur.raison_sociale,
-        tri=("fournisseur__raison_sociale",),
-    ),
-    Colonne(
-        "destinataire",
-        _("Destinataire"),
-        lambda f, e: Cellule(f.destinataire.raison_sociale if f.destinataire else "—"),
-        lambda f: f.destinataire.raison_sociale if f.destinataire else "",
-        tri=("destinataire__raison_sociale",),
-    ),
+    colonnes.numero(),
+    colonnes.fournisseur(),
+    colonnes.destinataire(),
     Colonne(
         "cadre",
         _("Cadre"),
@@ -87,15 +69,7 @@ COLONNES = (
         lambda f: Cadre(f.cadre).label,
         tri=("cadre",),
     ),
-    Colonne(
-        "montant",
-        _("Montant TTC"),
-        lambda f, e: Cellule(
-            f"{number_format(f.montant_ttc, 2, force_grouping=True)} {f.devise}", numerique=True
-        ),
-        lambda f: f.montant_ttc,
-        tri=("montant_ttc",),
-    ),
+    colonnes.montant_ttc(),
     Colonne(
         "statut",
         _("Statut"),
@@ -106,11 +80,7 @@ COLONNES = (
     Colonne(
         "soumise_le",
         _("Soumise le"),
-        lambda f, e: Cellule(
-            date_format(f.soumise_a_validation_le, "SHORT_DATE_FORMAT")
-            if f.soumise_a_validation_le
-            else "—"
-        ),
+        lambda f, e: Cellule(colonnes.date_courte(f.soumise_a_validation_le)),
         lambda f: f.soumise_a_validation_le,
         tri=("soumise_a_validation_le",),
     ),
