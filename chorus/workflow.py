@@ -145,6 +145,7 @@ class Circuit:
         modifications: dict[str, Any] | None = None,
         effets: Iterable[Effet] = (),
         savepoint: bool = True,
+        deja_verrouille: bool = False,
     ) -> HistoriqueStatut:
         """Applies `action` to `objet` as `acteur` (None: the system) in one transaction.
 
@@ -156,13 +157,23 @@ class Circuit:
         (one invoice of a batch): it spares two round trips per object. A refusal still
         changes nothing and leaves the caller's transaction usable; a database error, though,
         then aborts the caller's transaction instead of the savepoint.
+
+        `deja_verrouille=True` is for a caller that has locked and read `objet` itself
+        (`select_for_update()`) in the transaction it calls from: the engine checks and
+        writes that instance instead of locking and reading the row a second time.
         """
+        if deja_verrouille and not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("deja_verrouille=True outside the transaction holding the lock")
         modele = type(objet)
         motif = (motif or "").strip()
         modifications = modifications or {}
         refus = None
         with transaction.atomic(savepoint=savepoint):
-            verrouille = modele._default_manager.select_for_update().get(pk=objet.pk)
+            verrouille = (
+                objet
+                if deja_verrouille
+                else modele._default_manager.select_for_update().get(pk=objet.pk)
+            )
             statut = getattr(verrouille, self.champ_statut)
             try:
                 t, roles = self._verifier(verrouille, statut, action, acteur, motif)
@@ -173,10 +184,18 @@ class Circuit:
                 # the caller's transaction for rollback. Nothing was written.
                 refus = erreur
             else:
+                champs = [self.champ_statut, *modifications]
+                avant = {champ: getattr(verrouille, champ) for champ in champs}
                 setattr(verrouille, self.champ_statut, t.cible)
                 for champ, valeur in modifications.items():
                     setattr(verrouille, champ, valeur)
-                verrouille.save(update_fields=[self.champ_statut, *modifications])
+                try:
+                    verrouille.save(update_fields=champs)
+                except Exception:
+                    # Not written: the caller's own instance (deja_verrouille) says so too.
+                    for champ, valeur in avant.items():
+                        setattr(verrouille, champ, valeur)
+                    raise
                 ligne = self.historique.objects.create(
                     objet=verrouille,
                     acteur=acteur,

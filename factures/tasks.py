@@ -108,7 +108,8 @@ def acheminer_facture(facture_id: int) -> list[str]:
     actions applied (none if it was already routed)."""
     from factures.services.acheminement import facture_acheminer
 
-    facture = Facture.objects.filter(pk=facture_id).first()
+    # Its cadre chooses the routing, which locks and reads the row itself.
+    facture = Facture.objects.filter(pk=facture_id).only("pk", "cadre").first()
     if facture is None:
         return []
     return [str(action) for action in facture_acheminer(facture=facture)]

@@ -7,8 +7,9 @@ without a human: to the first or second validator (with the 15-day deadline), or
 recipient (MISE_A_DISPOSITION). Each step is one transition of the engine, so each is in the
 history, and calling it again on an invoice already routed changes nothing.
 
-The same routing for many invoices at once is the engine's batch path with
-`suite_acheminement()` as its suite (the deadline sweep: tacit validation, then routing).
+It is the engine's batch path with `suite_acheminement()` as its suite, for one invoice
+here and for many in the deadline sweep (tacit validation, then routing): the row is locked
+and read once, and the chain is told once on commit.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 
-from django.db import transaction
 from django.utils import timezone
 
 from factures.circuits import FACTURE
@@ -75,17 +75,15 @@ def suite_acheminement(maintenant: datetime | None = None) -> Callable[[Facture]
     return partial(_prochaine_action, maintenant=maintenant)
 
 
-@transaction.atomic
 def facture_acheminer(*, facture: Facture) -> list[str]:
-    """Routes `facture` as far as the system may; returns the actions applied (maybe none)."""
+    """Routes `facture` as far as the system may; returns the actions applied (maybe none).
+    Each path is one transaction of its own (the batch path's, the works routing's)."""
     if facture.cadre in _ACHEMINEMENTS_PAR_CADRE:
         return _ACHEMINEMENTS_PAR_CADRE[facture.cadre](facture)
-    facture = Facture.objects.select_for_update().get(pk=facture.pk)
-    maintenant = timezone.now()
-    appliquees = []
-    # A validator's step ends the routing: `_prochaine_action` has nothing from A_VALIDER_n.
-    while (suivante := _prochaine_action(facture, maintenant)) is not None:
-        action, modifications = suivante
-        FACTURE.appliquer(facture, action=action, acteur=None, modifications=modifications)
-        appliquees.append(action)
-    return appliquees
+    # The engine's batch path, for one invoice: its row locked and read once, its steps
+    # written in one UPDATE and one history INSERT each, the chain told once on commit. A
+    # validator's step ends the routing: `_prochaine_action` has nothing from A_VALIDER_n.
+    lignes = FACTURE.appliquer_en_lot(
+        [facture.pk], action=None, suite=suite_acheminement(), champs=CHAMPS_ACHEMINEMENT
+    )
+    return [ligne.action for ligne in lignes]

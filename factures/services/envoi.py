@@ -56,6 +56,7 @@ def facture_envoyer(*, facture: Facture, acting_user) -> Facture:
             action=A.VALIDER_ET_ENVOYER,
             acteur=acting_user,
             modifications={"deposee_le": timezone.now()},
+            deja_verrouille=True,  # locked and read above, in this transaction
         )
     except IntegrityError as erreur:
         if CONTRAINTE_DOUBLON not in str(erreur):

@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from factures.circuits import FACTURE
@@ -68,3 +70,17 @@ def test_un_brouillon_n_est_pas_achemine():
     assert facture_acheminer(facture=facture) == []
     facture.refresh_from_db()
     assert facture.statut == S.BROUILLON
+
+
+def test_le_trajet_verrouille_et_lit_la_facture_une_fois_quel_que_soit_le_nombre_d_etapes():
+    facture = FactureFactory(deposee=True)
+    with CaptureQueriesContext(connection) as requetes:
+        facture_acheminer(facture=facture)
+    lectures = [
+        q["sql"]
+        for q in requetes.captured_queries
+        if q["sql"].startswith("SELECT") and 'FROM "factures_facture"' in q["sql"]
+    ]
+    # Two steps (EN_COURS_ACHEMINEMENT, MISE_A_DISPOSITION): one locked read, one UPDATE.
+    assert len(lectures) == 1 and "FOR UPDATE" in lectures[0]
+    assert sum(q["sql"].startswith("UPDATE") for q in requetes.captured_queries) == 1
