@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import F, Max
+from django.db.models import F, Max, OuterRef, Subquery
 from django.urls import NoReverseMatch, reverse
 
 from chorus import notifications
@@ -85,17 +85,13 @@ def notifier_changements(paires) -> None:
     """Tells each audience about the chains of transitions that end in `paires`."""
     if not paires:
         return
-    ids = {facture.pk for facture, _ligne in paires}
-    derniers = dict(
-        FactureHistorique.objects.filter(objet__pk__any=list(ids))
-        .order_by()
-        .values_list("objet_id")
-        .annotate(dernier=Max("pk"))
-    )
+    # What the events say of the invoices and their last history row, in one query.
+    lues = {f.pk: f for f in _lire({facture.pk for facture, _ligne in paires})}
     tampon = _tampon()
     chaines: dict[int, list[FactureHistorique]] = {}
     for facture, ligne in paires:
-        if ligne.pk < derniers.get(facture.pk, ligne.pk):
+        lue = lues.get(facture.pk)
+        if lue is not None and lue.dernier is not None and ligne.pk < lue.dernier:
             # A later step of the same action follows: it will tell the whole chain.
             tampon.setdefault(facture.pk, []).append(ligne)
             continue
@@ -103,7 +99,7 @@ def notifier_changements(paires) -> None:
     if len(tampon) > _TAMPON_MAX:  # rows left by a concurrent change: never let it grow
         tampon.clear()
     if chaines:
-        _emettre(chaines)
+        _emettre(chaines, [lues[pk] for pk in sorted(chaines) if pk in lues])
 
 
 def notifier_changement(facture, ligne) -> None:
@@ -155,6 +151,7 @@ class _Facture:
     non_remontee: bool | None
     valideur_1_id: int | None
     valideur_2_id: int | None
+    dernier: int | None  # its last history row
 
 
 def _lire(ids) -> list[_Facture]:
@@ -177,6 +174,15 @@ def _lire(ids) -> list[_Facture]:
             fournisseur_nom=F("fournisseur__raison_sociale"),
             destinataire_nom=F("destinataire__raison_sociale"),
             non_remontee=F("destinataire__mise_en_paiement_non_remontee"),
+            # MAX per invoice, grouped: read from the index on objet, never by walking the
+            # primary key backwards from the newest row.
+            dernier=Subquery(
+                FactureHistorique.objects.filter(objet=OuterRef("pk"))
+                .order_by()
+                .values("objet")
+                .annotate(dernier=Max("pk"))
+                .values("dernier")
+            ),
         )
     )
     return [_Facture(**ligne) for ligne in lignes]
@@ -216,8 +222,7 @@ def _contexte_fournisseur(facture: _Facture, chaine: list[FactureHistorique]) ->
     }
 
 
-def _emettre(chaines: dict[int, list[FactureHistorique]]) -> None:
-    factures = _lire(chaines)
+def _emettre(chaines: dict[int, list[FactureHistorique]], factures: list[_Facture]) -> None:
     lien_detail = _liens_fournisseur()
     fournisseurs = acces.habilites(
         Application.FACTURES_EMISES, Niveau.CONSULTATION, {f.fournisseur_id for f in factures}

@@ -353,6 +353,9 @@ def doublon_de(facture: Facture) -> Facture | None:
         .exclude(statut__in=[StatutFacture.BROUILLON, StatutFacture.SUPPRIMEE])
         .exclude(pk=facture.pk)
         .order_by("deposee_le", "pk")
+        # Checked at every deposit and sending, found rarely: what the messages name, the
+        # other fields on access.
+        .only("numero", "annee_facture", "deposee_le", "statut", "cadre", "destinataire", "dossier")
         .first()
     )
 
