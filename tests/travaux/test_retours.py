@@ -11,7 +11,7 @@ from factures.enums import StatutFacture as S
 from factures.models import Facture
 from habilitations.enums import Application, Niveau
 from tests.habilitations.factories import UtilisateurFactory
-from tests.travaux.factories import Chantier, DossierFactory, PieceFactory, habiliter
+from tests.travaux.factories import PieceFactory, habiliter
 
 pytestmark = pytest.mark.django_db
 
@@ -31,22 +31,6 @@ def rubrique(page: str, titre: str) -> str:
         return ""
     fin = page.find("<h2", debut + 1)
     return page[debut : fin if fin > 0 else None]
-
-
-@pytest.fixture
-def ch():
-    return Chantier()
-
-
-@pytest.fixture
-def dossier(ch):
-    return DossierFactory(
-        titulaire=ch.titulaire,
-        moe=ch.moe_structure,
-        moa=ch.moa_structure,
-        structure_financiere=ch.financiere,
-        service_financier=ch.service_financier,
-    )
 
 
 def test_un_projet_refuse_par_la_moe_se_corrige_par_une_nouvelle_piece_pre_remplie(

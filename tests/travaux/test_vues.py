@@ -27,22 +27,6 @@ def url(role, page, *args):
 
 
 @pytest.fixture
-def ch():
-    return Chantier()
-
-
-@pytest.fixture
-def dossier(ch):
-    return DossierFactory(
-        titulaire=ch.titulaire,
-        moe=ch.moe_structure,
-        moa=ch.moa_structure,
-        structure_financiere=ch.financiere,
-        service_financier=ch.service_financier,
-    )
-
-
-@pytest.fixture
 def a4(dossier):
     return PieceFactory(dossier=dossier, numero="PDM-2026-11")
 
