@@ -124,16 +124,8 @@ def test_du_projet_de_decompte_au_decompte_general_et_definitif(page, demo):
     commune = demo["Commune de Démoville"]
 
     # 1. The titulaire deposits his projet de décompte mensuel: it opens the dossier.
-    connexion(page, FOURNISSEUR)
-    ouvrir_factures_de_travaux(page)
-    choisir_role(page, "Fournisseur")
-    deposer_depuis_le_menu(page, "A4 – Projet de décompte mensuel")
-    page.get_by_label("Numéro de marché").fill(MARCHE)
-    page.get_by_label("Maîtrise d'ouvrage ou service financier (SIRET)").fill(syndicat.identifiant)
+    commencer_un_projet(page, MARCHE, moa=syndicat, moe=lemoine, financier=commune)
     page.get_by_label("Code du service de la maîtrise d'ouvrage").fill("TRAVAUX")
-    page.get_by_label("Maîtrise d'œuvre (SIRET)").fill(lemoine.identifiant)
-    page.get_by_label("Entité publique du service financier (SIRET)").fill(commune.identifiant)
-    page.get_by_label("Code du service financier").fill("FINANCES")
     remplir_piece(page, "PDM-E2E-1", "20 000,00", "4 000,00", fichier=True)
     envoyer_le_brouillon(page)
     assert statut("PDM-E2E-1") == S.MISE_A_DISPOSITION_MOE
@@ -225,21 +217,26 @@ def test_du_projet_de_decompte_au_decompte_general_et_definitif(page, demo):
     assert page.get_by_text("Écart avec la pièce PDM-E2E-1 : −1 000,00 EUR HT").is_visible()
 
 
+def commencer_un_projet(page, marche, *, moa, moe, financier):
+    """As the titulaire, opens the deposit of an A4 projet and fills in its contract parties."""
+    connexion(page, FOURNISSEUR)
+    ouvrir_factures_de_travaux(page)
+    choisir_role(page, "Fournisseur")
+    deposer_depuis_le_menu(page, "A4 – Projet de décompte mensuel")
+    page.get_by_label("Numéro de marché").fill(marche)
+    page.get_by_label("Maîtrise d'ouvrage ou service financier (SIRET)").fill(moa.identifiant)
+    page.get_by_label("Maîtrise d'œuvre (SIRET)").fill(moe.identifiant)
+    page.get_by_label("Entité publique du service financier (SIRET)").fill(financier.identifiant)
+    page.get_by_label("Code du service financier").fill("FINANCES")
+
+
 def test_la_moe_refuse_pour_erreur_d_acheminement_et_le_fournisseur_corrige(page, demo):
     syndicat = demo["Syndicat mixte d'aménagement du Val"]
     commune = demo["Commune de Démoville"]
     lemoine = demo["Atelier Lemoine Architectes"]
 
     # The titulaire names the wrong maîtrise d'œuvre (the commune's technical department).
-    connexion(page, FOURNISSEUR)
-    ouvrir_factures_de_travaux(page)
-    choisir_role(page, "Fournisseur")
-    deposer_depuis_le_menu(page, "A4 – Projet de décompte mensuel")
-    page.get_by_label("Numéro de marché").fill("2026-E2E-02")
-    page.get_by_label("Maîtrise d'ouvrage ou service financier (SIRET)").fill(syndicat.identifiant)
-    page.get_by_label("Maîtrise d'œuvre (SIRET)").fill(commune.identifiant)
-    page.get_by_label("Entité publique du service financier (SIRET)").fill(commune.identifiant)
-    page.get_by_label("Code du service financier").fill("FINANCES")
+    commencer_un_projet(page, "2026-E2E-02", moa=syndicat, moe=commune, financier=commune)
     remplir_piece(page, "PDM-ERR-1", "5 000,00", "1 000,00")
     envoyer_le_brouillon(page)
 
@@ -291,15 +288,7 @@ def test_un_projet_saisi_en_lignes_refuse_par_la_moe_est_redepose_corrige(page, 
     lemoine = demo["Atelier Lemoine Architectes"]
 
     # The titulaire types his projet line by line: the portal computes its totals.
-    connexion(page, FOURNISSEUR)
-    ouvrir_factures_de_travaux(page)
-    choisir_role(page, "Fournisseur")
-    deposer_depuis_le_menu(page, "A4 – Projet de décompte mensuel")
-    page.get_by_label("Numéro de marché").fill("2026-E2E-03")
-    page.get_by_label("Maîtrise d'ouvrage ou service financier (SIRET)").fill(syndicat.identifiant)
-    page.get_by_label("Maîtrise d'œuvre (SIRET)").fill(lemoine.identifiant)
-    page.get_by_label("Entité publique du service financier (SIRET)").fill(commune.identifiant)
-    page.get_by_label("Code du service financier").fill("FINANCES")
+    commencer_un_projet(page, "2026-E2E-03", moa=syndicat, moe=lemoine, financier=commune)
     remplir_piece(page, "PDM-LIG-1")
     remplir_ligne(page, 1, "Terrassement", "10", "1500", "20")
     cliquer(page, "Ajouter une ligne")
