@@ -45,6 +45,17 @@ def attendre(condition: Callable[[], bool], delai: float, message: str) -> None:
     pytest.fail(message)
 
 
+def attendre_la_tache(tache, worker: Callable[[], str], quoi: str) -> None:
+    """Waits until the worker reports `tache` (an AsyncResult) done; fails with the worker's
+    output if it did not within ATTENTE_MAX, or if the worker printed a traceback."""
+    attendre(
+        lambda: f"[{tache.id}] succeeded" in worker() or "Traceback" in worker(),
+        ATTENTE_MAX,
+        f"the worker did not {quoi}:\n{worker()}",
+    )
+    assert "Traceback" not in worker(), worker()
+
+
 @contextmanager
 def lancer_worker(
     file: str,

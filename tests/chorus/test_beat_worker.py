@@ -15,7 +15,7 @@ from chorus.celery import app
 from chorus.models import Notification
 from factures.enums import StatutFacture
 from factures.models import Facture
-from tests.celery_reel import ATTENTE_MAX, attendre, lancer_worker
+from tests.celery_reel import ATTENTE_MAX, attendre, attendre_la_tache, lancer_worker
 from tests.factures.factories import FactureFactory
 from tests.habilitations.factories import UtilisateurFactory
 
@@ -62,12 +62,7 @@ def test_le_balayage_des_delais_rend_tacite_une_validation_echue_depuis_le_worke
     tache = app.send_task(
         "factures.tasks.appliquer_delais_echus", queue=file_unique, connection=celery_vers_redis
     )
-    attendre(
-        lambda: f"[{tache.id}] succeeded" in worker() or "Traceback" in worker(),
-        ATTENTE_MAX,
-        f"the sweep did not run:\n{worker()}",
-    )
-    assert "Traceback" not in worker(), worker()
+    attendre_la_tache(tache, worker, "run")
     facture.refresh_from_db()
     assert facture.statut == StatutFacture.MISE_A_DISPOSITION
     assert StatutFacture.ABSENCE_VALIDATION_1_HORS_DELAI in facture.historique.values_list(

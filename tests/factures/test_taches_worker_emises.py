@@ -41,12 +41,7 @@ def test_le_worker_controle_le_fichier_depose(worker, celery_vers_redis, file_un
     tache = tasks.controler_facture.apply_async(
         args=[facture.pk], queue=file_unique, connection=celery_vers_redis
     )
-    celery_reel.attendre(
-        lambda: f"[{tache.id}] succeeded" in worker() or "Traceback" in worker(),
-        ATTENTE_MAX,
-        f"the worker did not check the file:\n{worker()}",
-    )
-    assert "Traceback" not in worker(), worker()
+    celery_reel.attendre_la_tache(tache, worker, "check the file")
     facture.refresh_from_db()
     assert facture.etat_controle == EtatControle.TERMINE
     assert facture.anomalies.filter(severite=Severite.BLOQUANTE, terme="BT-112").exists()

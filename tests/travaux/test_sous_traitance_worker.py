@@ -9,7 +9,7 @@ from django.utils import timezone
 from chorus.celery import app
 from factures.enums import StatutFacture as S
 from factures.models import Facture
-from tests.celery_reel import ATTENTE_MAX, attendre, lancer_worker
+from tests.celery_reel import attendre_la_tache, lancer_worker
 from tests.travaux.factories import Groupement
 
 pytestmark = [
@@ -34,12 +34,7 @@ def test_le_balayage_du_worker_passe_la_piece_du_cotraitant_au_mandataire(
     tache = app.send_task(
         "factures.tasks.appliquer_delais_echus", queue=file_unique, connection=celery_vers_redis
     )
-    attendre(
-        lambda: f"[{tache.id}] succeeded" in worker() or "Traceback" in worker(),
-        ATTENTE_MAX,
-        f"the sweep did not run:\n{worker()}",
-    )
-    assert "Traceback" not in worker(), worker()
+    attendre_la_tache(tache, worker, "run")
     a10.refresh_from_db()
     assert (a10.statut, a10.valideur_2) == (S.A_VALIDER_2, gr.ch.titulaire)
     assert a10.echeance_action > timezone.now() + timedelta(days=14)
