@@ -538,7 +538,7 @@ def mesurer_depots(gp) -> list[tuple]:
     rapport_cpu = sum(cpu_depot) / sum(cpu_plancher)
     rapport_2 = plancher_2 / debit_2
     print(
-        f"  deposits, 2 processes: {debit_2:.1f} invoices/s against the floor's "
+        f"  file to recipient, 2 processes: {debit_2:.1f} invoices/s against the floor's "
         f"{plancher_2:.1f}/s ({rapport_2:.2f}× the floor per invoice); CPU per invoice: "
         f"{cpu_2:.1f} ms + PostgreSQL {cpu_pg_2:.1f} ms, floor {cpu_plancher_2:.1f} ms"
     )
@@ -551,7 +551,7 @@ def mesurer_depots(gp) -> list[tuple]:
             None,
         ),
         (
-            "Deposit, whole pipeline, 1 process",
+            "File to recipient, whole pipeline, 1 process",
             statistics.median(temps_depot),
             p95(temps_depot),
             f"{debit_1:.1f} invoices/s; {rapport:.2f}× floor (CPU {rapport_cpu:.2f}×)",
@@ -572,7 +572,7 @@ def mesurer_depots(gp) -> list[tuple]:
             None,
         ),
         (
-            "Deposit, whole pipeline, 2 processes",
+            "File to recipient, whole pipeline, 2 processes",
             None,
             None,
             f"{debit_2:.1f} invoices/s (≥ 40), {rapport_2:.2f}× floor (≤ 2)",
