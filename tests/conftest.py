@@ -132,6 +132,16 @@ def file_unique():
 
 
 @pytest.fixture
+def worker(file_unique, tmp_path):
+    """A real prefork worker consuming only `file_unique` (tests/celery_reel.py), on the test
+    database, storing files where the test reads them; yields a function reading its output."""
+    from tests.celery_reel import lancer_worker
+
+    with lancer_worker(file_unique, tmp_path / "worker.log", pool="prefork") as lire:
+        yield lire
+
+
+@pytest.fixture
 def celery_vers_redis():
     """The test process publishes to Redis for real, instead of running tasks eagerly."""
     from chorus.celery import app

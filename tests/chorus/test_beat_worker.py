@@ -15,7 +15,7 @@ from chorus.celery import app
 from chorus.models import Notification
 from factures.enums import StatutFacture
 from factures.models import Facture
-from tests.celery_reel import ATTENTE_MAX, attendre, attendre_la_tache, lancer_worker
+from tests.celery_reel import ATTENTE_MAX, attendre, attendre_la_tache
 from tests.factures.factories import FactureFactory
 from tests.habilitations.factories import UtilisateurFactory
 
@@ -26,12 +26,6 @@ pytestmark = [
 ]
 
 TACHES_PERIODIQUES = sorted({e["task"] for e in app.conf.beat_schedule.values()})
-
-
-@pytest.fixture
-def worker(file_unique, tmp_path):
-    with lancer_worker(file_unique, tmp_path / "worker.log", pool="prefork") as lire:
-        yield lire
 
 
 def test_chaque_tache_periodique_reussit_dans_un_vrai_worker(

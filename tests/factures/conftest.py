@@ -82,13 +82,3 @@ def donnees_brouillon(facture, *, lignes=None, action="enregistrer", **champs):
         for cle, valeur in {**LIGNE_PAR_DEFAUT, **ligne}.items():
             donnees[f"lignes-{i}-{cle}"] = valeur
     return donnees
-
-
-@pytest.fixture
-def worker(file_unique, tmp_path):
-    """A real prefork worker consuming only `file_unique` (tests/celery_reel.py), on the test
-    database, storing files where the test reads them."""
-    from tests.celery_reel import lancer_worker
-
-    with lancer_worker(file_unique, tmp_path / "worker.log", pool="prefork") as lire:
-        yield lire

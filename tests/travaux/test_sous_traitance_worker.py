@@ -9,7 +9,7 @@ from django.utils import timezone
 from chorus.celery import app
 from factures.enums import StatutFacture as S
 from factures.models import Facture
-from tests.celery_reel import attendre_la_tache, lancer_worker
+from tests.celery_reel import attendre_la_tache
 from tests.travaux.factories import Groupement
 
 pytestmark = [
@@ -17,12 +17,6 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture
-def worker(file_unique, tmp_path):
-    with lancer_worker(file_unique, tmp_path / "worker.log", pool="prefork") as lire:
-        yield lire
 
 
 def test_le_balayage_du_worker_passe_la_piece_du_cotraitant_au_mandataire(
