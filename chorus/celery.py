@@ -41,6 +41,12 @@ app.conf.beat_schedule = {
         "task": "factures.tasks.relancer_controles_en_attente",
         "schedule": 300.0,
     },
+    # Status changes of invoices whose sweep was not scheduled (broker down at commit time)
+    # or was lost with a worker: each is told once, a minute later at most.
+    "factures-annoncer-changements": {
+        "task": "factures.tasks.annoncer_changements",
+        "schedule": 60.0,
+    },
     # Deadlines of invoices (validators' 15 days…): tacit validation, then routing.
     "factures-appliquer-delais-echus": {
         "task": "factures.tasks.appliquer_delais_echus",

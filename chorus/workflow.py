@@ -83,6 +83,9 @@ def transition(
 
 
 Effet = Callable[[models.Model, "HistoriqueStatut"], Any]
+# Run inside the transaction with the (object, history row) pairs just written: an outbox of
+# what must follow the change (`Circuit(consigner=…)`).
+Consigne = Callable[[list[tuple[models.Model, "HistoriqueStatut"]]], Any]
 # The system's next step for an object that has just moved: (action, modifications) or None.
 Suite = Callable[[models.Model], "tuple[str, dict[str, Any]] | None"]
 
@@ -95,6 +98,9 @@ class Circuit:
     - `roles_de(user, obj)`: the roles the user holds on this object (asks the access core).
     - `effets`: callables run on commit after every applied transition, with
       (object, history row): notifications and the like.
+    - `consigner`: callables run inside the transaction, once per call of `appliquer` or
+      `appliquer_en_lot`, with the (object, history row) pairs just written: they record
+      what must follow the change (an outbox), committed or rolled back with it.
     """
 
     def __init__(
@@ -106,6 +112,7 @@ class Circuit:
         roles_de: Callable[[Any, models.Model], Iterable[str]],
         champ_statut: str = "statut",
         effets: Iterable[Effet] = (),
+        consigner: Iterable[Consigne] = (),
     ):
         self.nom = nom
         self.transitions = tuple(transitions)
@@ -113,6 +120,7 @@ class Circuit:
         self.roles_de = roles_de
         self.champ_statut = champ_statut
         self.effets = tuple(effets)
+        self.consigner = tuple(consigner)
         # (from status, action) -> transition: the table, as the engine looks it up.
         self._table: dict[tuple[str, str], Transition] = {}
         for t in self.transitions:
@@ -205,6 +213,8 @@ class Circuit:
                     statut_avant=statut,
                     statut_apres=t.cible,
                 )
+                for consigne in self.consigner:
+                    consigne([(verrouille, ligne)])
                 for effet in (*self.effets, *effets):
                     transaction.on_commit(partial(effet, verrouille, ligne))
         if refus is not None:
@@ -305,6 +315,9 @@ class Circuit:
             for issue, pks in par_issue.items():
                 modele._default_manager.filter(pk__any=pks).update(**dict(issue))
             paires = self._historiser_en_lot(etapes)
+            if paires:
+                for consigne in self.consigner:
+                    consigne(paires)
             for effet in self.effets:
                 en_lot = getattr(effet, "en_lot", None)
                 if en_lot is not None:

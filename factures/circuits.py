@@ -18,7 +18,7 @@ from factures.enums import ActionFacture as A
 from factures.enums import RoleFacture as R
 from factures.enums import StatutFacture as S
 from factures.models import FactureHistorique
-from factures.services.notifications import notifier_changement
+from factures.services import notifications
 from habilitations import acces
 from habilitations.enums import Application, Niveau
 
@@ -172,8 +172,10 @@ FACTURE = Circuit(
     nom="facture",
     historique=FactureHistorique,
     roles_de=roles_sur_facture,
-    # Every status change is told (supplier, validators, recipient): see that module.
-    effets=[notifier_changement],
+    # Every status change is told (supplier, validators, recipient): recorded with the
+    # change, told by a sweep scheduled on commit (factures.services.notifications).
+    consigner=[notifications.consigner],
+    effets=[notifications.declencher],
     transitions=[
         *TRANSITIONS_FOURNISSEUR,
         *TRANSITIONS_ACHEMINEMENT,

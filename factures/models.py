@@ -383,6 +383,24 @@ class FactureHistorique(HistoriqueStatut):
         verbose_name_plural = _("historiques des factures")
 
 
+class AnnonceEnAttente(models.Model):
+    """A status change still to be told (an outbox row): written in the transaction of the
+    change by the engine (`consigner`), deleted by the sweep that tells it
+    (`factures.services.notifications.annoncer_en_attente`). A change is never lost between
+    its commit and its notifications, and the sweep tells many changes in a few queries."""
+
+    historique = models.OneToOneField(
+        FactureHistorique, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("changement à annoncer")
+        verbose_name_plural = _("changements à annoncer")
+
+    def __str__(self):
+        return str(self.historique_id)
+
+
 class LigneFacture(models.Model):
     """One line of an invoice (domain §5; EN 16931 BG-25)."""
 

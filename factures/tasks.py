@@ -140,6 +140,18 @@ def relancer_controles_en_attente() -> int:
     return len(ids)
 
 
+# --- Notifications: the sweep of the changes to announce ------------------------------------
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSITOIRES, retry_backoff=5, max_retries=6)
+def annoncer_changements() -> int:
+    """Tells the status changes still pending (scheduled a second after a commit, and by
+    beat every minute); returns how many history rows were told."""
+    from factures.services.notifications import annoncer_en_attente
+
+    return annoncer_en_attente()
+
+
 # --- Deadlines: the sweep of overdue pieces ----------------------------------------------
 
 

@@ -57,6 +57,29 @@ def attendre_la_tache(tache, worker: Callable[[], str], quoi: str) -> None:
 
 
 @contextmanager
+def publier_vers(url: str) -> Iterator[None]:
+    """Within the block, tasks are published for real to the broker at `url` instead of
+    running eagerly. Celery caches its broker connection pools: the block starts from fresh
+    ones, and leaves none behind."""
+    from kombu import pools
+
+    from chorus.celery import app
+
+    avant = (app.conf.task_always_eager, app.conf.broker_url)
+    app.conf.task_always_eager = False
+    app.conf.broker_url = url
+    app._pool = app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        # kombu keeps producer pools per broker in a global registry too: close them all, so
+        # that the next block on the same address does not get this block's closed pool.
+        pools.reset()
+        app._pool = app.amqp._producer_pool = None
+        app.conf.task_always_eager, app.conf.broker_url = avant
+
+
+@contextmanager
 def lancer_worker(
     file: str,
     journal: Path,
@@ -81,6 +104,8 @@ def lancer_worker(
         "EMAIL_URL": "consolemail://",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "PYTHONUNBUFFERED": "1",
+        # What its tasks enqueue (a sweep of notifications, e-mails) stays in its own queue.
+        "CELERY_TASK_DEFAULT_QUEUE": file,
         **(environnement or {}),
     }
     if base_de_test:

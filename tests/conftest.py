@@ -145,6 +145,9 @@ def worker(file_unique, tmp_path):
 def celery_vers_redis():
     """The test process publishes to Redis for real, instead of running tasks eagerly."""
     from chorus.celery import app
+    from factures.services.notifications import oublier_planification
+
+    oublier_planification()  # a sweep scheduled by an earlier test went to its own queue
 
     ancien = app.conf.task_always_eager
     app.conf.task_always_eager = False

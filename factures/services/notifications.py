@@ -1,12 +1,15 @@
 """Who is told when an invoice changes status: an effect of the invoice circuits (core 4).
 
-Every transition the engine applies calls `notifier_changement` on commit (the deadline sweep
-calls `notifier_changements` once per batch). One *change*, as users see it, is the chain of
-transitions one action causes in one transaction: a validation followed by the routing to
-the recipient (VALIDEE_1, EN_COURS_ACHEMINEMENT, MISE_A_DISPOSITION) is one change, told
-once, with its steps. The effects of a chain run one after the other right after the
-commit; those of its earlier steps see that a later history row exists and leave their
-rows to the last one (kept meanwhile in a per-thread buffer).
+Every transition the engine applies is recorded, in its own transaction, as a change to
+announce (`AnnonceEnAttente`, an outbox: `consigner`). On commit, a sweep is scheduled
+(`planifier_annonce`): the task `annoncer_changements` takes the pending rows a second
+later and tells them (`annoncer_en_attente`), hundreds of invoices in a handful of queries.
+A change is never lost between its commit and its notifications: a sweep that fails leaves
+its rows for the next one, and a beat task sweeps every minute.
+
+One *change*, as users see it, is the chain of transitions of an invoice a sweep finds
+pending: a validation followed by the routing to the recipient (VALIDEE_1,
+EN_COURS_ACHEMINEMENT, MISE_A_DISPOSITION) is one change, told once, with its steps.
 
 Audiences:
 - the supplier's users (*Factures émises*, on the supplier structure or its service): one
@@ -16,7 +19,7 @@ Audiences:
 - the recipient's users (*Factures reçues – modification*, on the structure or the invoice's
   service) when invoices reach them (MISE_A_DISPOSITION, COMPLETEE).
 Validators and recipients get one event per structure (and service) for all the invoices of
-a call: a sweep that routes 1,000 invoices to one commune tells its agents once.
+a sweep: a deadline sweep that routes 1,000 invoices to one commune tells its agents once.
 
 E-mails follow each user's opt-in (the notifications core), in his language.
 """
@@ -24,34 +27,35 @@ E-mails follow each user's opt-in (the notifications core), in his language.
 from __future__ import annotations
 
 import threading
+import time
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import F, Max, OuterRef, Subquery
+from django.db import connections, router, transaction
+from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 
 from chorus import notifications
 from factures.enums import A_TRAITER_PAR_DESTINATAIRE
 from factures.enums import ActionFacture as A
 from factures.enums import StatutFacture as S
-from factures.models import Facture, FactureHistorique
+from factures.models import AnnonceEnAttente, Facture, FactureHistorique
 from habilitations import acces
 from habilitations.enums import Application, Niveau
 
 # Invoices listed in a grouped e-mail; the others are counted.
 FACTURES_LISTEES_MAX = 20
-_TAMPON_MAX = 10_000
+# Pending changes a sweep takes per transaction.
+ANNONCES_PAR_LOT = 1_000
+# The sweep runs this long after the commit that schedules it, so that the changes of that
+# second are told together; a process schedules at most one sweep per half of it (the other
+# half is a margin for the clocks of the worker and of this process).
+DELAI_ANNONCE = 1.0
 
-_chaines = threading.local()
-
-
-def _tampon() -> dict[int, list[FactureHistorique]]:
-    if not hasattr(_chaines, "lignes"):
-        _chaines.lignes = {}
-    return _chaines.lignes
+_local = threading.local()
 
 
 def _lien(nom: str, *args) -> str:
@@ -81,53 +85,120 @@ def _liens_fournisseur():
     return lambda facture_id: f"{avant}{facture_id}{apres}"
 
 
-def notifier_changements(paires) -> None:
-    """Tells each audience about the chains of transitions that end in `paires`."""
-    if not paires:
-        return
-    # What the events say of the invoices and their last history row, in one query.
-    lues = {f.pk: f for f in _lire({facture.pk for facture, _ligne in paires})}
-    tampon = _tampon()
-    chaines: dict[int, list[FactureHistorique]] = {}
-    for facture, ligne in paires:
-        lue = lues.get(facture.pk)
-        if lue is not None and lue.dernier is not None and ligne.pk < lue.dernier:
-            # A later step of the same action follows: it will tell the whole chain.
-            tampon.setdefault(facture.pk, []).append(ligne)
-            continue
-        chaines[facture.pk] = [*tampon.pop(facture.pk, []), ligne]
-    if len(tampon) > _TAMPON_MAX:  # rows left by a concurrent change: never let it grow
-        tampon.clear()
-    if chaines:
-        _emettre(chaines, [lues[pk] for pk in sorted(chaines) if pk in lues])
+# --- The outbox: recorded with the change, swept after commit ------------------------------
 
 
-def notifier_changement(facture, ligne) -> None:
-    collecte = getattr(_chaines, "collecte", None)
-    if collecte is not None:
-        collecte.append((facture, ligne))
+def consigner(paires) -> None:
+    """The engine's `consigner`: the history rows just written are changes to announce. On
+    PostgreSQL their ids travel as one array (a deadline sweep writes 2,000 at a time)."""
+    ids = [ligne.pk for _facture, ligne in paires]
+    connexion = connections[router.db_for_write(AnnonceEnAttente)]
+    if connexion.vendor != "postgresql":
+        AnnonceEnAttente.objects.bulk_create(AnnonceEnAttente(historique_id=pk) for pk in ids)
         return
-    notifier_changements([(facture, ligne)])
+    with connexion.cursor() as curseur:
+        curseur.execute(f"INSERT INTO {_TABLE} (historique_id) SELECT unnest(%s::bigint[])", [ids])
+
+
+_TABLE = AnnonceEnAttente._meta.db_table
+
+
+def _prendre(limite: int) -> list[int]:
+    """Takes (deletes, within the caller's transaction) up to `limite` pending changes that
+    no other sweep holds, oldest first; returns their history ids."""
+    connexion = connections[router.db_for_write(AnnonceEnAttente)]
+    if connexion.vendor != "postgresql":
+        ids = list(AnnonceEnAttente.objects.order_by("pk").values_list("pk", flat=True)[:limite])
+        AnnonceEnAttente.objects.filter(historique__pk__in=ids).delete()
+        return ids
+    with connexion.cursor() as curseur:
+        curseur.execute(
+            f"DELETE FROM {_TABLE} WHERE historique_id IN (SELECT historique_id FROM {_TABLE} "
+            "ORDER BY historique_id LIMIT %s FOR UPDATE SKIP LOCKED) RETURNING historique_id",
+            [limite],
+        )
+        return [pk for (pk,) in curseur.fetchall()]
+
+
+def declencher(_facture=None, _ligne=None) -> None:
+    """The engine's effect, on commit: a sweep will tell the change."""
+    if getattr(_local, "groupe", None) is not None:
+        _local.groupe.append(True)  # told when the group ends
+        return
+    planifier_annonce()
+
+
+declencher.en_lot = lambda paires: declencher() if paires else None
+
+
+def planifier_annonce() -> None:
+    """Schedules the sweep. Run eagerly (no broker: development, tests), it tells the
+    changes at once. Through a broker, it runs `DELAI_ANNONCE` later, and this process does
+    not schedule another one before half of that: a change committed meanwhile is swept by
+    the one scheduled (the beat task catches up if a message is lost)."""
+    from factures import tasks
+
+    if tasks.annoncer_changements.app.conf.task_always_eager:
+        tasks.annoncer_changements.delay()
+        return
+    maintenant = time.monotonic()
+    if maintenant < getattr(_local, "prochaine", 0.0):
+        return
+    from kombu.exceptions import OperationalError
+
+    try:
+        tasks.annoncer_changements.apply_async(countdown=DELAI_ANNONCE)
+    except OperationalError:
+        # The broker is down: the changes stay pending, the beat task tells them later.
+        # Raising would turn the committed action into an error page.
+        return
+    _local.prochaine = maintenant + DELAI_ANNONCE / 2
+
+
+def oublier_planification() -> None:
+    """Lets this thread schedule a sweep at once (a new broker or queue: tests)."""
+    _local.prochaine = 0.0
 
 
 @contextmanager
 def notifications_groupees():
     """Within this block, the changes committed (each in its own transaction, e.g. a batch
     of actions) are told together when it ends: one e-mail per recipient structure for all
-    of them, and a few queries instead of a few per invoice."""
-    if getattr(_chaines, "collecte", None) is not None:  # already grouping: join it
+    of them."""
+    if getattr(_local, "groupe", None) is not None:  # already grouping: join it
         yield
         return
-    _chaines.collecte = []
+    _local.groupe = []
     try:
         yield
     finally:
-        paires, _chaines.collecte = _chaines.collecte, None
-        notifier_changements(paires)
+        a_annoncer, _local.groupe = _local.groupe, None
+        if a_annoncer:
+            planifier_annonce()
 
 
-# The engine gives the deadline sweep's batches in one call.
-notifier_changement.en_lot = notifier_changements
+def annoncer_en_attente(limite: int = ANNONCES_PAR_LOT) -> int:
+    """Tells the pending changes, `limite` at a time, each batch in one transaction (its
+    rows locked, SKIP LOCKED: two sweeps at once never tell a change twice); returns how
+    many history rows were told. A batch that fails is rolled back and stays pending."""
+    total = 0
+    while True:
+        with transaction.atomic():
+            ids = _prendre(limite)
+            if not ids:
+                return total
+            chaines: dict[int, list] = defaultdict(list)
+            # What the events say of each step, as light rows (a sweep reads thousands).
+            for ligne in (
+                FactureHistorique.objects.filter(pk__any=ids)
+                .order_by("pk")
+                .values_list("objet_id", "action", "motif", "statut_apres", named=True)
+            ):
+                chaines[ligne.objet_id].append(ligne)
+            _emettre(chaines, _lire(chaines))
+        total += len(ids)
+        if len(ids) < limite:
+            return total
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +222,6 @@ class _Facture:
     non_remontee: bool | None
     valideur_1_id: int | None
     valideur_2_id: int | None
-    dernier: int | None  # its last history row
 
 
 def _lire(ids) -> list[_Facture]:
@@ -174,15 +244,6 @@ def _lire(ids) -> list[_Facture]:
             fournisseur_nom=F("fournisseur__raison_sociale"),
             destinataire_nom=F("destinataire__raison_sociale"),
             non_remontee=F("destinataire__mise_en_paiement_non_remontee"),
-            # MAX per invoice, grouped: read from the index on objet, never by walking the
-            # primary key backwards from the newest row.
-            dernier=Subquery(
-                FactureHistorique.objects.filter(objet=OuterRef("pk"))
-                .order_by()
-                .values("objet")
-                .annotate(dernier=Max("pk"))
-                .values("dernier")
-            ),
         )
     )
     return [_Facture(**ligne) for ligne in lignes]
@@ -203,7 +264,7 @@ def _resume(facture: _Facture) -> dict:
     }
 
 
-def _contexte_fournisseur(facture: _Facture, chaine: list[FactureHistorique]) -> dict | None:
+def _contexte_fournisseur(facture: _Facture, chaine: list) -> dict | None:
     etapes = [
         ligne.statut_apres
         for ligne in chaine
@@ -222,7 +283,7 @@ def _contexte_fournisseur(facture: _Facture, chaine: list[FactureHistorique]) ->
     }
 
 
-def _emettre(chaines: dict[int, list[FactureHistorique]], factures: list[_Facture]) -> None:
+def _emettre(chaines: dict[int, list], factures: list[_Facture]) -> None:
     lien_detail = _liens_fournisseur()
     fournisseurs = acces.habilites(
         Application.FACTURES_EMISES, Niveau.CONSULTATION, {f.fournisseur_id for f in factures}

@@ -62,5 +62,10 @@ def test_le_balayage_des_delais_rend_tacite_une_validation_echue_depuis_le_worke
     assert StatutFacture.ABSENCE_VALIDATION_1_HORS_DELAI in facture.historique.values_list(
         "statut_apres", flat=True
     )
-    assert Notification.objects.filter(destinataire=fournisseur).exists()
+    # Told by the sweep of changes the worker runs a second after the commit.
+    attendre(
+        lambda: Notification.objects.filter(destinataire=fournisseur).exists(),
+        ATTENTE_MAX,
+        f"the worker did not tell the supplier:\n{worker()}",
+    )
     assert Facture.objects.get(pk=a_l_heure.pk).statut == StatutFacture.A_VALIDER_1

@@ -15,6 +15,7 @@ from chorus.models import Evenement, Notification
 from chorus.tasks import envoyer_emails, relancer_emails_en_attente
 from habilitations import services
 from habilitations.models import Utilisateur
+from tests.celery_reel import publier_vers
 from tests.habilitations.factories import UtilisateurFactory
 
 pytestmark = pytest.mark.django_db
@@ -255,24 +256,8 @@ def test_la_relance_ne_reprend_que_les_evenements_anciens_aux_courriels_en_atten
 @pytest.fixture
 def broker_injoignable():
     """Tasks are published for real, to a broker address where nothing listens."""
-    from chorus.celery import app
-
-    # Celery caches its broker connection pools; start from fresh ones and put them back.
-    avant = (app.conf.task_always_eager, app.conf.broker_url, app._pool, app.amqp._producer_pool)
-    app.conf.task_always_eager = False
-    app.conf.broker_url = "redis://127.0.0.1:9/0"
-    app._pool = app.amqp._producer_pool = None
-    try:
+    with publier_vers("redis://127.0.0.1:9/0"):
         yield
-    finally:
-        if app._pool is not None:
-            app._pool.force_close_all()
-        (
-            app.conf.task_always_eager,
-            app.conf.broker_url,
-            app._pool,
-            app.amqp._producer_pool,
-        ) = avant
 
 
 def test_un_broker_injoignable_au_commit_ne_fait_pas_echouer_l_action_et_la_relance_rattrape(

@@ -5,10 +5,11 @@ and the routing of a sent invoice runs there too."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from chorus.models import Notification
 from factures import tasks
 from factures.enums import EtatControle, Severite
 from factures.enums import StatutFacture as S
-from factures.models import Facture
+from factures.models import AnnonceEnAttente, Facture
 from factures.services import depot
 from tests import celery_reel
 from tests.factures.factories import FactureFactory
@@ -58,3 +59,26 @@ def test_le_worker_achemine_une_facture_envoyee(worker, celery_vers_redis, file_
         f"the worker did not route the invoice:\n{worker()}",
     )
     assert Facture.objects.get(pk=facture.pk).statut == S.MISE_A_DISPOSITION
+
+
+def test_le_worker_annonce_l_acheminement_au_fournisseur(worker, celery_vers_redis, file_unique):
+    """The routing's commit, in the worker, schedules the sweep of changes a second later,
+    on the worker's queue: the worker tells the supplier's users."""
+    facture = FactureFactory(deposee=True)
+    gp = UtilisateurFactory(gestionnaire_de=facture.fournisseur)
+    tasks.acheminer_facture.apply_async(
+        args=[facture.pk], queue=file_unique, connection=celery_vers_redis
+    )
+    celery_reel.attendre(
+        lambda: Notification.objects.filter(destinataire=gp).exists() or "Traceback" in worker(),
+        ATTENTE_MAX,
+        f"the worker did not tell the supplier:\n{worker()}",
+    )
+    assert "Traceback" not in worker(), worker()
+    [notification] = Notification.objects.filter(destinataire=gp)
+    assert notification.evenement.contexte["etapes"] == [
+        S.EN_COURS_ACHEMINEMENT,
+        S.MISE_A_DISPOSITION,
+    ]
+    assert not AnnonceEnAttente.objects.exists()
+    assert "factures.tasks.annoncer_changements" in worker()

@@ -142,10 +142,11 @@ def test_un_lot_rend_compte_facture_par_facture(s):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_un_lot_coute_trois_requetes_par_facture_et_ses_notifications_une_fois(monkeypatch):
+def test_un_lot_coute_quatre_requetes_par_facture_et_ses_notifications_une_fois(monkeypatch):
     """Per invoice, in its own transaction (BEGIN … COMMIT, no savepoint): the row locked and
-    re-read, its status written, its history row. The rights are read once for the batch,
-    the notifications written once for all, their e-mails queued in one task."""
+    re-read, its status written, its history row, the change to announce. The rights are
+    read once for the batch, the notifications written once for all by one sweep, their
+    e-mails queued in one task."""
     s = scene()
     files = []
     monkeypatch.setattr(notifications, "_mettre_en_file_lot", files.append)
@@ -164,5 +165,6 @@ def test_un_lot_coute_trois_requetes_par_facture_et_ses_notifications_une_fois(m
         return [q["sql"] for q in capture.captured_queries]
 
     dix, vingt = requetes(10), requetes(20)
-    assert len(vingt) - len(dix) == 10 * len(["BEGIN", "SELECT", "UPDATE", "INSERT", "COMMIT"])
+    par_facture = ["BEGIN", "SELECT", "UPDATE", "INSERT historique", "INSERT annonce", "COMMIT"]
+    assert len(vingt) - len(dix) == 10 * len(par_facture)
     assert not any("SAVEPOINT" in sql for sql in vingt)
