@@ -46,9 +46,7 @@ def _facture(facture_id: int) -> Facture | None:
     return facture
 
 
-@shared_task(**RENDU)
-def rendre_facture(facture_id: int) -> str | None:
-    """Renders the Factur-X or readable PDF of an invoice; returns the document's id."""
+def _rendre(facture_id: int) -> str | None:
     facture = _facture(facture_id)
     if facture is None:
         return None
@@ -60,9 +58,7 @@ def rendre_facture(facture_id: int) -> str | None:
     return str(document.pk) if document is not None else None
 
 
-@shared_task(**RENDU)
-def etablir_certificat(facture_id: int) -> str | None:
-    """Renders the certificat de dépôt of an invoice; returns the document's id."""
+def _certifier(facture_id: int) -> str | None:
     facture = _facture(facture_id)
     if facture is None:
         return None
@@ -72,6 +68,26 @@ def etablir_certificat(facture_id: int) -> str | None:
         logger.warning("invoice %s: no certificat de dépôt: %s", facture_id, erreur)
         return None
     return str(document.pk)
+
+
+@shared_task(**RENDU)
+def rendre_facture(facture_id: int) -> str | None:
+    """Renders the Factur-X or readable PDF of an invoice; returns the document's id."""
+    return _rendre(facture_id)
+
+
+@shared_task(**RENDU)
+def etablir_certificat(facture_id: int) -> str | None:
+    """Renders the certificat de dépôt of an invoice; returns the document's id."""
+    return _certifier(facture_id)
+
+
+@shared_task(**RENDU)
+def rendre_et_certifier(facture_id: int) -> list[str | None]:
+    """What follows a sending, in one message: the rendering, then the certificat de dépôt
+    (which attests the rendering of a typed invoice); returns both documents' ids. Both are
+    idempotent: a retry redoes only what is missing."""
+    return [_rendre(facture_id), _certifier(facture_id)]
 
 
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90)

@@ -152,13 +152,12 @@ def facture_etablir_certificat(*, facture: Facture) -> Document:
 
 
 def facture_planifier_rendu(*, facture: Facture) -> None:
-    """Enqueues the rendering and the certificate of a deposited invoice once the current
-    transaction commits (call it from the deposit's service)."""
+    """Enqueues the rendering and the certificate of a deposited invoice, in one message,
+    once the current transaction commits (call it from the deposit's service)."""
     from factures import tasks  # tasks import this module
 
     facture_id = facture.pk
-    transaction.on_commit(lambda: tasks.rendre_facture.delay(facture_id))
-    transaction.on_commit(lambda: tasks.etablir_certificat.delay(facture_id))
+    transaction.on_commit(lambda: tasks.rendre_et_certifier.delay(facture_id))
 
 
 def factures_en_attente_de_rendu(*, depuis, jusqu_a):

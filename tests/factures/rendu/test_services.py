@@ -124,7 +124,7 @@ def test_planifier_rend_la_facture_et_son_certificat_apres_le_commit(
         rendu.facture_planifier_rendu(facture=facture)
     facture.refresh_from_db()
     assert (facture.document_rendu, facture.document_certificat) == (None, None)
-    assert len(rappels) == 2
+    assert len(rappels) == 1  # one message for both
 
     for rappel in rappels:  # the commit: tasks run eagerly in tests
         rappel()

@@ -26,6 +26,19 @@ def test_rendre_puis_certifier_une_facture_saisie():
     assert str(facture.document_certificat_id) == certificat_id
 
 
+def test_un_seul_message_rend_et_certifie_et_un_second_ne_refait_rien():
+    facture = FactureSaisieFactory()
+
+    rendu_id, certificat_id = tasks.rendre_et_certifier.delay(facture.pk).get()
+
+    facture.refresh_from_db()
+    assert str(facture.document_rendu_id) == rendu_id
+    assert str(facture.document_certificat_id) == certificat_id
+    nombre = Document.objects.count()
+    assert tasks.rendre_et_certifier.delay(facture.pk).get() == [rendu_id, certificat_id]
+    assert Document.objects.count() == nombre
+
+
 def test_le_certificat_d_une_facture_saisie_peut_venir_avant_son_rendu():
     facture = FactureSaisieFactory()
 
