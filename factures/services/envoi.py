@@ -40,13 +40,12 @@ def _planifier_la_suite(facture: Facture) -> None:
 def facture_envoyer(*, facture: Facture, acting_user) -> Facture:
     """Sends the draft; raises ValidationError (keyed by field) or TransitionRefusee."""
     exiger_fournisseur(acting_user, facture.fournisseur, facture.service_fournisseur)
-    facture = (
-        Facture.objects.select_for_update(of=("self",))
-        .select_related(
+    # Locked and read once, with what the checks count (lines, findings, a duplicate).
+    facture = verifications.avec_les_comptes_de_l_envoi(
+        Facture.objects.select_for_update(of=("self",)).select_related(
             "fournisseur", "destinataire", "service_destinataire", "coordonnee_bancaire"
         )
-        .get(pk=facture.pk)
-    )
+    ).get(pk=facture.pk)
     manques = verifications.verifier_avant_envoi(facture)
     if manques:
         raise verifications.erreur(manques)

@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
@@ -38,7 +40,7 @@ from factures.enums import (
     TypeFacture,
     TypeTva,
 )
-from factures.models import Facture
+from factures.models import Anomalie, Facture, LigneFacture
 from structures.enums import StatutService, StatutStructure
 
 NUMERO = re.compile(r"^[A-Za-z0-9_/+\-]{1,20}$")
@@ -325,7 +327,9 @@ def verifier_controles(facture: Facture) -> list[Manque]:
                 ),
             )
         ]
-    bloquantes = facture.anomalies.filter(severite=Severite.BLOQUANTE).count()
+    bloquantes = getattr(facture, "envoi_bloquantes", None)
+    if bloquantes is None:
+        bloquantes = facture.anomalies.filter(severite=Severite.BLOQUANTE).count()
     if bloquantes:
         return [
             Manque(
@@ -340,19 +344,23 @@ def verifier_controles(facture: Facture) -> list[Manque]:
     return []
 
 
+def _envoyees_du_meme_numero(fournisseur_id, numero, annee, sauf):
+    return (
+        Facture.objects.filter(fournisseur_id=fournisseur_id, numero=numero, annee_facture=annee)
+        .exclude(statut__in=[StatutFacture.BROUILLON, StatutFacture.SUPPRIMEE])
+        .exclude(pk=sauf)
+        .order_by("deposee_le", "pk")
+    )
+
+
 def doublon_de(facture: Facture) -> Facture | None:
     """Another invoice of the same supplier, same number and year, already sent."""
     if not facture.numero or facture.date_facture is None:
         return None
     return (
-        Facture.objects.filter(
-            fournisseur_id=facture.fournisseur_id,
-            numero=facture.numero,
-            annee_facture=facture.date_facture.year,
+        _envoyees_du_meme_numero(
+            facture.fournisseur_id, facture.numero, facture.date_facture.year, facture.pk
         )
-        .exclude(statut__in=[StatutFacture.BROUILLON, StatutFacture.SUPPRIMEE])
-        .exclude(pk=facture.pk)
-        .order_by("deposee_le", "pk")
         # Checked at every deposit and sending, found rarely: what the messages name, the
         # other fields on access.
         .only("numero", "annee_facture", "deposee_le", "statut", "cadre", "destinataire", "dossier")
@@ -376,16 +384,57 @@ def message_doublon(existante: Facture) -> str:
     }
 
 
+def _compte(lignes) -> Coalesce:
+    return Coalesce(
+        Subquery(
+            lignes.filter(facture=OuterRef("pk"))
+            .order_by()
+            .values("facture")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def avec_les_comptes_de_l_envoi(factures):
+    """`factures` with what `verifier_avant_envoi` counts read in the same query: the
+    lines, the blocking findings, the duplicate already sent (its id). The sending reads
+    the draft once under lock, instead of four queries."""
+    return factures.annotate(
+        envoi_nombre_lignes=_compte(LigneFacture.objects.all()),
+        envoi_bloquantes=_compte(Anomalie.objects.filter(severite=Severite.BLOQUANTE)),
+        envoi_doublon_id=Subquery(
+            _envoyees_du_meme_numero(
+                OuterRef("fournisseur_id"),
+                OuterRef("numero"),
+                OuterRef("annee_facture"),
+                OuterRef("pk"),
+            ).values("pk")[:1]
+        ),
+    )
+
+
 def verifier_avant_envoi(facture: Facture) -> list[Manque]:
-    """Every finding that keeps the invoice from being sent (an empty list: it may go)."""
+    """Every finding that keeps the invoice from being sent (an empty list: it may go).
+    An invoice read through `avec_les_comptes_de_l_envoi` is checked without a query."""
     structuree = facture.format_depot in FORMATS_STRUCTURES
+    nombre_de_lignes = getattr(facture, "envoi_nombre_lignes", None)
+    if nombre_de_lignes is None:
+        nombre_de_lignes = facture.lignes.count()
     manques = [
-        *verifier_donnees(facture, nombre_de_lignes=facture.lignes.count()),
+        *verifier_donnees(facture, nombre_de_lignes=nombre_de_lignes),
         *verifier_destinataire(facture, structuree=structuree),
         *verifier_cadre(facture),
         *verifier_controles(facture),
     ]
-    existante = doublon_de(facture)
+    if not hasattr(facture, "envoi_doublon_id"):
+        existante = doublon_de(facture)
+    elif facture.envoi_doublon_id is not None and facture.date_facture is not None:
+        existante = doublon_de(facture)  # found: read what the message names
+    else:
+        existante = None
     if existante is not None:
         manques.append(Manque("numero", message_doublon(existante)))
     return manques

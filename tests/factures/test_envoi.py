@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -180,6 +181,59 @@ def test_le_service_refuse_un_envoi_illegal(brouillon, gp):
     envoi.facture_envoyer(facture=brouillon, acting_user=gp)
     with pytest.raises(ActionImpossible):
         envoi.facture_envoyer(facture=Facture.objects.get(pk=brouillon.pk), acting_user=gp)
+
+
+def test_l_envoi_lit_le_brouillon_une_fois_avec_ce_que_ses_verifications_comptent(brouillon, gp):
+    with CaptureQueriesContext(connection) as capture:
+        envoi.facture_envoyer(facture=brouillon, acting_user=gp)
+    lectures = [q["sql"] for q in capture.captured_queries if "factures_facture" in q["sql"]]
+    [verrou] = [sql for sql in lectures if "FOR UPDATE" in sql]
+    assert not [sql for sql in lectures if sql.startswith("SELECT") and sql != verrou]
+    assert Facture.objects.get(pk=brouillon.pk).statut == S.DEPOSEE
+
+
+def test_le_service_refuse_encore_un_doublon_un_brouillon_sans_ligne_et_une_erreur_bloquante(
+    fournisseur, commune, gp
+):
+    def refus(facture):
+        with pytest.raises(ValidationError) as erreur:
+            envoi.facture_envoyer(facture=facture, acting_user=gp)
+        assert Facture.objects.get(pk=facture.pk).statut == S.BROUILLON
+        return " ".join(" ".join(m) for m in erreur.value.message_dict.values())
+
+    FactureFactory(
+        fournisseur=fournisseur, numero="F-DBL", date_facture=date(2026, 3, 1), deposee=True
+    )
+    doublon = FactureFactory(
+        fournisseur=fournisseur,
+        destinataire=commune,
+        numero="F-DBL",
+        date_facture=date(2026, 4, 1),
+        avec_lignes=True,
+    )
+    assert "Doublon : la facture n° F-DBL de 2026" in refus(doublon)
+
+    sans_ligne = FactureFactory(fournisseur=fournisseur, destinataire=commune, numero="F-VIDE")
+    assert "ligne" in refus(sans_ligne)
+
+    bloquee = FactureFactory(
+        fournisseur=fournisseur,
+        destinataire=commune,
+        numero="F-BLOQ",
+        avec_lignes=True,
+        mode_depot="UPLOAD_PORTAIL",
+        format_depot="UBL",
+        etat_controle=EtatControle.TERMINE,
+    )
+    Anomalie.objects.create(
+        facture=bloquee,
+        regle="BR-CO-15",
+        severite=Severite.BLOQUANTE,
+        source=SourceControle.EN16931,
+        terme="BT-112",
+        message="Le total TTC n'est pas la somme du HT et de la TVA.",
+    )
+    assert "1 erreur(s) bloquante(s)" in refus(bloquee)
 
 
 @pytest.mark.postgres
