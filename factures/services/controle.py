@@ -4,7 +4,7 @@ XSD, EN 16931 and French schematrons and the portal's business rules (`factures.
 give findings (`Constat`); each becomes an `Anomalie` row shown next to the field it concerns.
 The draft's `etat_controle` goes EN_COURS → TERMINE (or ECHEC when the checks cannot run).
 Idempotent: a draft whose checks are over is left as it is; the findings are written under a
-row lock, all at once (three statements: the read, a conditional UPDATE, the INSERT of the
+row lock, all at once (three statements: the read, a conditional UPDATE, the COPY of the
 findings).
 """
 
@@ -14,6 +14,7 @@ import logging
 
 from django.db import connection, transaction
 
+from chorus.copie import copier_instances
 from chorus.documents import DocumentRefuse
 from factures.enums import EtatControle
 from factures.formats.controles import controler
@@ -58,7 +59,7 @@ def _terminer(facture_id: int, etat: str, constats: list[Constat]) -> bool:
             return False
         # No findings to replace: a draft is EN_COURS only from its deposit until this one
         # UPDATE, which only one run of the task can make.
-        Anomalie.objects.bulk_create(anomalie_de(facture_id, c) for c in constats)
+        copier_instances(Anomalie, [anomalie_de(facture_id, c) for c in constats])
     return True
 
 

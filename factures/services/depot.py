@@ -33,6 +33,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chorus import documents
+from chorus.copie import copier_instances
 from factures.enums import (
     CADRES_ORDINAIRES,
     Cadre,
@@ -294,8 +295,8 @@ def stocker(
         ligne.facture = facture
     for ligne in brouillon.tva:
         ligne.facture = facture
-    LigneFacture.objects.bulk_create(brouillon.lignes, batch_size=1000)
-    LigneTva.objects.bulk_create(brouillon.tva)
+    copier_instances(LigneFacture, brouillon.lignes)
+    copier_instances(LigneTva, brouillon.tva)
     return facture
 
 

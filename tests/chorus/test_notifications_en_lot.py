@@ -6,7 +6,7 @@ and event even when the task runs again. Each test runs with COPY (PostgreSQL) a
 import pytest
 from django.db import transaction
 
-from chorus import notifications
+from chorus import copie, notifications
 from chorus.models import Evenement, Notification
 from chorus.tasks import envoyer_emails_lot
 from tests.habilitations.factories import UtilisateurFactory
@@ -19,7 +19,7 @@ TYPE = "compte.mot_de_passe_modifie"  # a type whose templates exist
 @pytest.fixture(params=[pytest.param("copy", marks=pytest.mark.postgres), "bulk_create"])
 def ecriture(request, monkeypatch):
     if request.param == "bulk_create":
-        monkeypatch.setattr(notifications, "_copie_possible", lambda connexion: False)
+        monkeypatch.setattr(copie, "copie_possible", lambda connexion: False)
     return request.param
 
 

@@ -364,7 +364,7 @@ def test_un_echec_au_stockage_ne_laisse_aucun_fichier(
     def panne(*args, **kwargs):
         raise RuntimeError("disque plein")
 
-    monkeypatch.setattr("factures.models.LigneFacture.objects.bulk_create", panne)
+    monkeypatch.setattr("factures.services.depot.copier_instances", panne)  # the lines' write
     with pytest.raises(RuntimeError):
         deposer(client, fournisseur, fichier_xml("f.xml", generer("cii")))
     assert not Facture.objects.exists()
