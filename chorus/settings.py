@@ -112,6 +112,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles "expensive-looking" plans for tens of milliseconds: the
     # portal's queries are short (an invoice list costs a few ms to run), never worth it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # Parameters travel apart from the SQL (no quoting of every value in Python), and a
+    # statement run 5 times on a connection is prepared: PostgreSQL parses and plans it once.
+    # Behind a pooler in transaction mode (PgBouncer < 1.21), set DATABASE_PREPARE_THRESHOLD
+    # to 0 (never prepare).
+    DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
+    _seuil = env.int("DATABASE_PREPARE_THRESHOLD", default=5)
+    DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", _seuil or None)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and Celery broker ----------------------------------------------------------
