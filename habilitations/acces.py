@@ -65,43 +65,59 @@ class Droit:
 
 
 class Droits:
-    """Every right of one user, loaded in two queries."""
+    """Every right of one user, loaded in one query: his habilitations and the structures he
+    manages (a GP's rights), read together."""
 
     def __init__(self, user):
+        from django.db.models import CharField, IntegerField, Value
+
         from habilitations.models import Habilitation
         from structures.models import Structure
 
         self.droits: list[Droit] = []
         if not (user.is_authenticated and user.is_active):
             return
-        lignes = Habilitation.objects.filter(utilisateur=user).values_list(
-            "structure_id",
-            "service_id",
-            "application",
-            "niveau",
-            "structure__statut",
-            "structure__categorie",
-            "structure__applications_ouvertes",
-        )
-        for structure_id, service_id, application, niveau, statut, categorie, ouvertes in lignes:
-            if application not in applications_ouvertes(categorie, ouvertes):
-                continue
-            self.droits.append(
-                Droit(
-                    structure_id,
-                    service_id,
-                    application,
-                    niveau,
-                    statut == StatutStructure.ACTIVE,
-                )
+        habilitations = (
+            Habilitation.objects.filter(utilisateur=user)
+            .order_by()
+            .values_list(
+                "structure_id",
+                "service_id",
+                "application",
+                "niveau",
+                "structure__statut",
+                "structure__categorie",
+                "structure__applications_ouvertes",
             )
-        gerees = Structure.objects.filter(gestionnaire_principal=user)
-        for pk, categorie, ouvertes, statut in gerees.values_list(
-            "pk", "categorie", "applications_ouvertes", "statut"
-        ):
+        )
+        # A managed structure: no service, every application it opens (application NULL).
+        gerees = (
+            Structure.objects.filter(gestionnaire_principal=user)
+            .order_by()
+            .annotate(
+                sans_service=Value(None, output_field=IntegerField()),
+                toutes=Value(None, output_field=CharField()),
+                gestion=Value(Niveau.MODIFICATION, output_field=CharField()),
+            )
+            .values_list(
+                "pk",
+                "sans_service",
+                "toutes",
+                "gestion",
+                "statut",
+                "categorie",
+                "applications_ouvertes",
+            )
+        )
+        lignes = habilitations.union(gerees, all=True)
+        for structure_id, service_id, application, niveau, statut, categorie, ouvertes in lignes:
             active = statut == StatutStructure.ACTIVE
-            for application in applications_ouvertes(categorie, ouvertes):
-                self.droits.append(Droit(pk, None, application, Niveau.MODIFICATION, active))
+            ouvertes = applications_ouvertes(categorie, ouvertes)
+            if application is None:  # the structure's GP
+                for gere in ouvertes:
+                    self.droits.append(Droit(structure_id, None, gere, niveau, active))
+            elif application in ouvertes:
+                self.droits.append(Droit(structure_id, service_id, application, niveau, active))
 
     def peut(self, application, niveau, structure_id, service_id=None) -> bool:
         return any(
