@@ -31,42 +31,50 @@ def _planifier_la_suite(facture: Facture) -> None:
     idempotent; a beat task re-enqueues renderings lost with a worker)."""
     from factures import tasks  # tasks import the services
 
-    facture_id = facture.pk
-    transaction.on_commit(lambda: tasks.acheminer_facture.delay(facture_id))
+    facture_id, cadre = facture.pk, facture.cadre
+    transaction.on_commit(lambda: tasks.acheminer_facture.delay(facture_id, cadre))
     rendu.facture_planifier_rendu(facture=facture)
 
 
-@transaction.atomic
 def facture_envoyer(*, facture: Facture, acting_user) -> Facture:
     """Sends the draft; raises ValidationError (keyed by field) or TransitionRefusee."""
     exiger_fournisseur(acting_user, facture.fournisseur, facture.service_fournisseur)
+    try:
+        return _envoyer(facture.pk, acting_user)
+    except IntegrityError as erreur:
+        if CONTRAINTE_DOUBLON not in str(erreur):
+            raise
+    # Another send of the same number committed first (the transaction is rolled back
+    # now): name it.
+    existante = verifications.doublon_de(facture)
+    message = (
+        verifications.message_doublon(existante)
+        if existante is not None
+        else verifications.message_numero()
+    )
+    raise ValidationError({"numero": [message]})
+
+
+@transaction.atomic
+def _envoyer(facture_id: int, acting_user) -> Facture:
     # Locked and read once, with what the checks count (lines, findings, a duplicate).
     facture = verifications.avec_les_comptes_de_l_envoi(
         Facture.objects.select_for_update(of=("self",)).select_related(
             "fournisseur", "destinataire", "service_destinataire", "coordonnee_bancaire"
         )
-    ).get(pk=facture.pk)
+    ).get(pk=facture_id)
     manques = verifications.verifier_avant_envoi(facture)
     if manques:
         raise verifications.erreur(manques)
-    try:
-        circuit_de(facture).appliquer(
-            facture,
-            action=A.VALIDER_ET_ENVOYER,
-            acteur=acting_user,
-            modifications={"deposee_le": timezone.now()},
-            deja_verrouille=True,  # locked and read above, in this transaction
-        )
-    except IntegrityError as erreur:
-        if CONTRAINTE_DOUBLON not in str(erreur):
-            raise
-        # Another send of the same number committed first: name it.
-        existante = verifications.doublon_de(facture)
-        message = (
-            verifications.message_doublon(existante)
-            if existante is not None
-            else verifications.message_numero()
-        )
-        raise ValidationError({"numero": [message]}) from None
+    circuit_de(facture).appliquer(
+        facture,
+        action=A.VALIDER_ET_ENVOYER,
+        acteur=acting_user,
+        modifications={"deposee_le": timezone.now()},
+        deja_verrouille=True,  # locked and read above, in this transaction
+        # This transaction holds the sending alone: a refused write rolls it back whole,
+        # and the duplicate it may reveal is named after the rollback.
+        savepoint=False,
+    )
     _planifier_la_suite(facture)
     return facture
