@@ -399,7 +399,7 @@ def deposer(gp, nom, data, vendeur_id, envoyable):
         return brouillon  # stopped by a blocking finding: the user reads it on the draft
     acces.oublier_droits(gp)
     facture_envoyer(facture=facture, acting_user=gp)
-    tasks.acheminer_facture(facture.pk)
+    tasks.acheminer_facture(facture.pk, facture.cadre)  # as `facture_envoyer` enqueues it
     # The same file is deposited again in the next round (and by the other process half a
     # round later): its sent invoice takes another number, else it would be a duplicate.
     Facture.objects.filter(pk=facture.pk).update(numero=f"B{facture.pk}")

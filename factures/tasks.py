@@ -119,16 +119,13 @@ ACHEMINEMENT = {
 
 
 @shared_task(**ACHEMINEMENT)
-def acheminer_facture(facture_id: int) -> list[str]:
+def acheminer_facture(facture_id: int, cadre: str | None = None) -> list[str]:
     """Routes a sent invoice (DEPOSEE → A_VALIDER_1 or MISE_A_DISPOSITION); returns the
-    actions applied (none if it was already routed)."""
-    from factures.services.acheminement import facture_acheminer
+    actions applied (none if it was already routed, or is gone). `cadre`, when the sender
+    gives it, spares reading the row before the routing locks and reads it."""
+    from factures.services.acheminement import facture_acheminer_par_id
 
-    # Its cadre chooses the routing, which locks and reads the row itself.
-    facture = Facture.objects.filter(pk=facture_id).only("pk", "cadre").first()
-    if facture is None:
-        return []
-    return [str(action) for action in facture_acheminer(facture=facture)]
+    return [str(action) for action in facture_acheminer_par_id(facture_id, cadre)]
 
 
 @shared_task(**ACHEMINEMENT, soft_time_limit=120, time_limit=150)

@@ -80,10 +80,24 @@ def facture_acheminer(*, facture: Facture) -> list[str]:
     Each path is one transaction of its own (the batch path's, the works routing's)."""
     if facture.cadre in _ACHEMINEMENTS_PAR_CADRE:
         return _ACHEMINEMENTS_PAR_CADRE[facture.cadre](facture)
+    return _acheminer_ordinaire(facture.pk)
+
+
+def facture_acheminer_par_id(facture_id: int, cadre: str | None = None) -> list[str]:
+    """`facture_acheminer` from an id (the routing task's): an ordinary cadre known to the
+    caller goes straight to the batch path, which reads the row under its lock; otherwise
+    the cadre is read first. An invoice gone is routed nowhere."""
+    if cadre is None or cadre in _ACHEMINEMENTS_PAR_CADRE:
+        facture = Facture.objects.filter(pk=facture_id).only("pk", "cadre").first()
+        return facture_acheminer(facture=facture) if facture is not None else []
+    return _acheminer_ordinaire(facture_id)
+
+
+def _acheminer_ordinaire(facture_id: int) -> list[str]:
     # The engine's batch path, for one invoice: its row locked and read once, its steps
     # written in one UPDATE and one history INSERT each, the chain told once on commit. A
     # validator's step ends the routing: `_prochaine_action` has nothing from A_VALIDER_n.
     lignes = FACTURE.appliquer_en_lot(
-        [facture.pk], action=None, suite=suite_acheminement(), champs=CHAMPS_ACHEMINEMENT
+        [facture_id], action=None, suite=suite_acheminement(), champs=CHAMPS_ACHEMINEMENT
     )
     return [ligne.action for ligne in lignes]

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from factures import tasks
 from factures.circuits import FACTURE
 from factures.enums import Cadre, StatutFacture
 from factures.services.acheminement import facture_acheminer
@@ -84,3 +85,30 @@ def test_le_trajet_verrouille_et_lit_la_facture_une_fois_quel_que_soit_le_nombre
     # Two steps (EN_COURS_ACHEMINEMENT, MISE_A_DISPOSITION): one locked read, one UPDATE.
     assert len(lectures) == 1 and "FOR UPDATE" in lectures[0]
     assert sum(q["sql"].startswith("UPDATE") for q in requetes.captured_queries) == 1
+
+
+def lectures_de_factures(requetes):
+    return [
+        q["sql"]
+        for q in requetes.captured_queries
+        if q["sql"].startswith("SELECT") and 'FROM "factures_facture"' in q["sql"]
+    ]
+
+
+def test_la_tache_qui_connait_le_cadre_ne_relit_pas_la_facture_avant_son_verrou():
+    facture = FactureFactory(deposee=True)
+    with CaptureQueriesContext(connection) as requetes:
+        actions = tasks.acheminer_facture(facture.pk, facture.cadre)
+    assert actions == ["ACHEMINER", "METTRE_A_DISPOSITION"]
+    [lecture] = lectures_de_factures(requetes)
+    assert "FOR UPDATE" in lecture
+    # Without the cadre (a task enqueued by an older sender), it is read first.
+    autre = FactureFactory(deposee=True)
+    with CaptureQueriesContext(connection) as requetes:
+        assert tasks.acheminer_facture(autre.pk) == ["ACHEMINER", "METTRE_A_DISPOSITION"]
+    assert len(lectures_de_factures(requetes)) == 2
+
+
+def test_la_tache_d_une_facture_disparue_n_achemine_rien():
+    assert tasks.acheminer_facture(987654321, Cadre.A1_FACTURE_FOURNISSEUR) == []
+    assert tasks.acheminer_facture(987654321) == []
