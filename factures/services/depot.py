@@ -223,15 +223,20 @@ def pre_remplir(lue: FactureLue, *, fournisseur) -> Brouillon:
 
 def router(lue: FactureLue, *, structure_choisie, structures_permises, structuree: bool):
     """(supplier, recipient, service) of the deposit. A structured file names them and any
-    problem refuses it (ValidationError naming the terms); a PDF's are suggestions."""
+    problem refuses it (ValidationError naming the terms); a PDF's are suggestions.
+    `structures_permises(structure)` says whether the depositor may deposit for it."""
     if not structuree:
         suggestion = routage.router(lue)
         destinataire = suggestion.destinataire
         if destinataire is None or destinataire.statut != StatutStructure.ACTIVE:
             return structure_choisie, None, None
         return structure_choisie, destinataire, suggestion.service
-    fournisseur, manques = routage.verifier_vendeur(lue, structures_permises)
-    trajet = routage.router(lue)
+    # The seller and the buyer, looked up in one read of the directory.
+    annuaire = routage.Annuaire(
+        routage.identifiants_de(lue, "fournisseur"), routage.identifiants_de(lue, "destinataire")
+    )
+    fournisseur, manques = routage.verifier_vendeur(lue, (annuaire, structures_permises))
+    trajet = routage.router(lue, annuaire)
     manques += trajet.manques
     if manques:
         raise ValidationError(
@@ -327,9 +332,13 @@ def facture_deposer(
         raise ValidationError({"fichier": refus.messages}, code="refuse") from refus
     valider(detection, lue)
     structuree = detection.format in FORMATS_STRUCTURES
-    structures_permises = acces.structures_for(
-        acting_user, Application.FACTURES_EMISES, Niveau.MODIFICATION
-    ).actives()
+    permises = acces.droits_de(acting_user).structure_ids(
+        Application.FACTURES_EMISES, Niveau.MODIFICATION
+    )
+
+    def structures_permises(structure) -> bool:  # as structures_for(…).actives()
+        return structure.pk in permises and structure.statut == StatutStructure.ACTIVE
+
     fournisseur, destinataire, service = router(
         lue,
         structure_choisie=fournisseur,

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from factures.formats.donnees import FactureLue, IdentifiantLu
 from factures.services.verifications import Manque, parametres_destinataire
 from structures.annuaire.recherche import compacter_identifiant
-from structures.enums import StatutService, StatutStructure
+from structures.enums import CategorieStructure, StatutService, StatutStructure
 from structures.models import Service, Structure
 
 # Priority of the identifiers: the legal one first (domain §5.1), electronic addresses last.
@@ -46,23 +46,51 @@ def identifiants_de(lue: FactureLue, partie: str) -> list[IdentifiantLu]:
     return sorted(valables, key=lambda i: _ORDRE.get(i.terme, 3))
 
 
-def _conditions(identifiant: IdentifiantLu) -> list[Q]:
-    """How a structure may carry this identifier, the indexed way first."""
+def _criteres(identifiant: IdentifiantLu) -> list[tuple[str, str]]:
+    """How a structure may carry this identifier, the indexed way first: (lookup, value)."""
     valeur = compacter_identifiant(identifiant.valeur)
-    conditions = [Q(identifiant=valeur)]
+    criteres = [("identifiant", valeur)]
     if identifiant.terme in _TVA or identifiant.schema == "VA":
-        conditions.append(Q(tva_intracommunautaire__iexact=valeur))
-    return conditions
+        criteres.append(("tva_intracommunautaire__iexact", valeur))
+    return criteres
+
+
+def _porte(structure: Structure, lookup: str, valeur: str) -> bool:
+    """`lookup` of `_criteres` evaluated on a structure already read."""
+    if lookup == "identifiant":
+        return structure.identifiant == valeur
+    return (structure.tva_intracommunautaire or "").upper() == valeur.upper()
 
 
 def structure_designee(identifiants: list[IdentifiantLu], parmi) -> Structure | None:
-    """The first structure of `parmi` one of the identifiers names without ambiguity."""
+    """The first structure of `parmi` one of the identifiers names without ambiguity.
+    `parmi`: a queryset (one query per identifier tried), or an `Annuaire` already read and
+    the test a structure must pass, as (annuaire, retenir)."""
     for identifiant in identifiants:
-        for condition in _conditions(identifiant):
-            trouvees = list(parmi.filter(condition)[:2])
+        for lookup, valeur in _criteres(identifiant):
+            if isinstance(parmi, tuple):
+                annuaire, retenir = parmi
+                trouvees = [
+                    s for s in annuaire.structures if retenir(s) and _porte(s, lookup, valeur)
+                ][:2]
+            else:
+                trouvees = list(parmi.filter(Q(**{lookup: valeur}))[:2])
             if len(trouvees) == 1:
                 return trouvees[0]
     return None
+
+
+class Annuaire:
+    """The structures any of these identifiers may name, read in one query: a deposit looks
+    its seller and its buyer up in it instead of querying the directory for each."""
+
+    def __init__(self, *listes: list[IdentifiantLu]):
+        condition = Q()
+        for identifiants in listes:
+            for identifiant in identifiants:
+                for lookup, valeur in _criteres(identifiant):
+                    condition |= Q(**{lookup: valeur})
+        self.structures = list(Structure.objects.filter(condition)) if condition else []
 
 
 def _liste(identifiants: list[IdentifiantLu]) -> str:
@@ -70,7 +98,8 @@ def _liste(identifiants: list[IdentifiantLu]) -> str:
 
 
 def verifier_vendeur(lue: FactureLue, structures_permises) -> tuple[Structure | None, list[Manque]]:
-    """The supplier the file names among the structures the depositor may deposit for."""
+    """The supplier the file names among the structures the depositor may deposit for
+    (`structures_permises`: a queryset, or (annuaire, retenir) as `structure_designee`)."""
     identifiants = identifiants_de(lue, "fournisseur")
     if not identifiants:
         return None, [
@@ -107,8 +136,9 @@ class Routage:
     manques: list[Manque] = field(default_factory=list)
 
 
-def router(lue: FactureLue) -> Routage:
-    """The recipient and its service the file names, and what is missing for them."""
+def router(lue: FactureLue, annuaire: Annuaire | None = None) -> Routage:
+    """The recipient and its service the file names, and what is missing for them.
+    `annuaire`: the structures already read for this file (`Annuaire`)."""
     identifiants = identifiants_de(lue, "destinataire")
     if not identifiants:
         return Routage(
@@ -124,7 +154,12 @@ def router(lue: FactureLue) -> Routage:
                 )
             ]
         )
-    destinataire = structure_designee(identifiants, Structure.objects.publiques())
+    publiques = (
+        (annuaire, lambda s: s.categorie == CategorieStructure.PUBLIQUE)
+        if annuaire is not None
+        else Structure.objects.publiques()
+    )
+    destinataire = structure_designee(identifiants, publiques)
     if destinataire is None:
         return Routage(
             manques=[

@@ -99,7 +99,7 @@ def test_etape_router_nomme_les_termes_manquants(fournisseur):
         depot.router(
             lue,
             structure_choisie=fournisseur,
-            structures_permises=type(fournisseur).objects.filter(pk=fournisseur.pk),
+            structures_permises=lambda structure: structure.pk == fournisseur.pk,
             structuree=True,
         )
     assert "BT-47" in " ".join(erreur.value.messages)
@@ -407,3 +407,23 @@ def test_etape_valider_refuse_ce_qu_aucun_brouillon_ne_tiendrait():
     detection = depot.detecter(data, "f.xml")
     with pytest.raises(ValidationError, match="hors des limites"):
         depot.valider(detection, depot.lire(detection, data))
+
+
+def test_le_vendeur_et_l_acheteur_sont_cherches_dans_l_annuaire_en_une_lecture(
+    client, fournisseur, commune, django_assert_num_queries
+):
+    """The seller and the buyer of a structured file, found in one query of the directory;
+    a structure carrying the buyer's identifier but private is not the recipient."""
+    from factures.services import routage
+
+    data = generer("cii")
+    lue = depot.lire(depot.detecter(data, "f.xml"), data)
+    vendeur, acheteur = (routage.identifiants_de(lue, p) for p in ("fournisseur", "destinataire"))
+    with django_assert_num_queries(1):
+        annuaire = routage.Annuaire(vendeur, acheteur)
+        trouve = routage.structure_designee(vendeur, (annuaire, lambda s: True))
+        trajet_structure = routage.structure_designee(
+            acheteur, (annuaire, lambda s: s.categorie == "PUBLIQUE")
+        )
+    assert (trouve, trajet_structure) == (fournisseur, commune)
+    assert routage.structure_designee(acheteur, (annuaire, lambda s: False)) is None
