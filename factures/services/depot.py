@@ -57,6 +57,7 @@ from factures.services.saisie import exiger_fournisseur
 from habilitations import acces
 from habilitations.enums import Application, Niveau
 from structures.enums import StatutCoordonnee, StatutService, StatutStructure
+from structures.models import Structure
 
 # What may be deposited: a PDF (plain or signed) or an XML invoice; the XAdES signature is XML.
 TYPES_FACTURE = frozenset({"pdf", "xml"})
@@ -221,10 +222,12 @@ def pre_remplir(lue: FactureLue, *, fournisseur) -> Brouillon:
     return Brouillon(champs=champs, lignes=lignes, tva=tva_lues)
 
 
-def router(lue: FactureLue, *, structure_choisie, structures_permises, structuree: bool):
+def router(
+    lue: FactureLue, *, structure_choisie, structures_permises, structuree: bool, permise=None
+):
     """(supplier, recipient, service) of the deposit. A structured file names them and any
     problem refuses it (ValidationError naming the terms); a PDF's are suggestions.
-    `structures_permises(structure)` says whether the depositor may deposit for it."""
+    `permise(structure)`: `structures_permises`'s test on a structure already read."""
     if not structuree:
         suggestion = routage.router(lue)
         destinataire = suggestion.destinataire
@@ -233,9 +236,12 @@ def router(lue: FactureLue, *, structure_choisie, structures_permises, structure
         return structure_choisie, destinataire, suggestion.service
     # The seller and the buyer, looked up in one read of the directory.
     annuaire = routage.Annuaire(
-        routage.identifiants_de(lue, "fournisseur"), routage.identifiants_de(lue, "destinataire")
+        (routage.identifiants_de(lue, "fournisseur"), structures_permises),
+        (routage.identifiants_de(lue, "destinataire"), Structure.objects.publiques()),
     )
-    fournisseur, manques = routage.verifier_vendeur(lue, (annuaire, structures_permises))
+    fournisseur, manques = routage.verifier_vendeur(
+        lue, structures_permises, (annuaire, permise) if permise is not None else None
+    )
     trajet = routage.router(lue, annuaire)
     manques += trajet.manques
     if manques:
@@ -332,18 +338,18 @@ def facture_deposer(
         raise ValidationError({"fichier": refus.messages}, code="refuse") from refus
     valider(detection, lue)
     structuree = detection.format in FORMATS_STRUCTURES
-    permises = acces.droits_de(acting_user).structure_ids(
+    structures_permises = acces.structures_for(
+        acting_user, Application.FACTURES_EMISES, Niveau.MODIFICATION
+    ).actives()
+    ids_permis = acces.droits_de(acting_user).structure_ids(
         Application.FACTURES_EMISES, Niveau.MODIFICATION
     )
-
-    def structures_permises(structure) -> bool:  # as structures_for(…).actives()
-        return structure.pk in permises and structure.statut == StatutStructure.ACTIVE
-
     fournisseur, destinataire, service = router(
         lue,
         structure_choisie=fournisseur,
         structures_permises=structures_permises,
         structuree=structuree,
+        permise=lambda s: s.pk in ids_permis and s.statut == StatutStructure.ACTIVE,
     )
     if service_fournisseur is not None and service_fournisseur.structure_id != fournisseur.pk:
         service_fournisseur = None

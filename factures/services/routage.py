@@ -15,7 +15,9 @@ by its business term and says what the recipient requires, so the user can fix h
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -55,23 +57,19 @@ def _criteres(identifiant: IdentifiantLu) -> list[tuple[str, str]]:
     return criteres
 
 
-def _porte(structure: Structure, lookup: str, valeur: str) -> bool:
-    """`lookup` of `_criteres` evaluated on a structure already read."""
-    if lookup == "identifiant":
-        return structure.identifiant == valeur
-    return (structure.tva_intracommunautaire or "").upper() == valeur.upper()
-
-
-def structure_designee(identifiants: list[IdentifiantLu], parmi) -> Structure | None:
-    """The first structure of `parmi` one of the identifiers names without ambiguity.
-    `parmi`: a queryset (one query per identifier tried), or an `Annuaire` already read and
-    the test a structure must pass, as (annuaire, retenir)."""
+def structure_designee(
+    identifiants: list[IdentifiantLu], parmi, lue_dans: tuple | None = None
+) -> Structure | None:
+    """The first structure of `parmi` (a queryset) one of the identifiers names without
+    ambiguity. `lue_dans`: (an `Annuaire` already read, the test a structure of `parmi`
+    passes), where the identifiers themselves are looked up without a query; the other
+    ways (a VAT number) query `parmi`."""
     for identifiant in identifiants:
         for lookup, valeur in _criteres(identifiant):
-            if isinstance(parmi, tuple):
-                annuaire, retenir = parmi
+            if lookup == "identifiant" and lue_dans is not None:
+                annuaire, retenir = lue_dans
                 trouvees = [
-                    s for s in annuaire.structures if retenir(s) and _porte(s, lookup, valeur)
+                    s for s in annuaire.structures if s.identifiant == valeur and retenir(s)
                 ][:2]
             else:
                 trouvees = list(parmi.filter(Q(**{lookup: valeur}))[:2])
@@ -81,25 +79,30 @@ def structure_designee(identifiants: list[IdentifiantLu], parmi) -> Structure | 
 
 
 class Annuaire:
-    """The structures any of these identifiers may name, read in one query: a deposit looks
-    its seller and its buyer up in it instead of querying the directory for each."""
+    """The structures some identifiers name, read in one query: a deposit looks its seller
+    and its buyer up in it instead of querying the directory for each. Built from pairs
+    (identifiers, the queryset they are looked up in): each pair is one branch of the
+    query, on that queryset's own index (the pks of the depositor's structures, the public
+    structures' identifiers)."""
 
-    def __init__(self, *listes: list[IdentifiantLu]):
-        condition = Q()
-        for identifiants in listes:
-            for identifiant in identifiants:
-                for lookup, valeur in _criteres(identifiant):
-                    condition |= Q(**{lookup: valeur})
-        self.structures = list(Structure.objects.filter(condition)) if condition else []
+    def __init__(self, *paires: tuple[list[IdentifiantLu], object]):
+        branches = [
+            parmi.filter(identifiant__in={compacter_identifiant(i.valeur) for i in identifiants})
+            for identifiants, parmi in paires
+            if identifiants
+        ]
+        self.structures = list(reduce(operator.or_, branches).order_by()) if branches else []
 
 
 def _liste(identifiants: list[IdentifiantLu]) -> str:
     return ", ".join(f"{i.valeur} ({i.terme})" for i in identifiants[:3])
 
 
-def verifier_vendeur(lue: FactureLue, structures_permises) -> tuple[Structure | None, list[Manque]]:
+def verifier_vendeur(
+    lue: FactureLue, structures_permises, lue_dans: tuple | None = None
+) -> tuple[Structure | None, list[Manque]]:
     """The supplier the file names among the structures the depositor may deposit for
-    (`structures_permises`: a queryset, or (annuaire, retenir) as `structure_designee`)."""
+    (`lue_dans`: as `structure_designee`)."""
     identifiants = identifiants_de(lue, "fournisseur")
     if not identifiants:
         return None, [
@@ -112,7 +115,7 @@ def verifier_vendeur(lue: FactureLue, structures_permises) -> tuple[Structure | 
                 "BT-30",
             )
         ]
-    fournisseur = structure_designee(identifiants, structures_permises)
+    fournisseur = structure_designee(identifiants, structures_permises, lue_dans)
     if fournisseur is None:
         return None, [
             Manque(
@@ -154,12 +157,12 @@ def router(lue: FactureLue, annuaire: Annuaire | None = None) -> Routage:
                 )
             ]
         )
-    publiques = (
+    lue_dans = (
         (annuaire, lambda s: s.categorie == CategorieStructure.PUBLIQUE)
         if annuaire is not None
-        else Structure.objects.publiques()
+        else None
     )
-    destinataire = structure_designee(identifiants, publiques)
+    destinataire = structure_designee(identifiants, Structure.objects.publiques(), lue_dans)
     if destinataire is None:
         return Routage(
             manques=[

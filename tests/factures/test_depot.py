@@ -99,7 +99,7 @@ def test_etape_router_nomme_les_termes_manquants(fournisseur):
         depot.router(
             lue,
             structure_choisie=fournisseur,
-            structures_permises=lambda structure: structure.pk == fournisseur.pk,
+            structures_permises=type(fournisseur).objects.filter(pk=fournisseur.pk),
             structuree=True,
         )
     assert "BT-47" in " ".join(erreur.value.messages)
@@ -419,11 +419,14 @@ def test_le_vendeur_et_l_acheteur_sont_cherches_dans_l_annuaire_en_une_lecture(
     data = generer("cii")
     lue = depot.lire(depot.detecter(data, "f.xml"), data)
     vendeur, acheteur = (routage.identifiants_de(lue, p) for p in ("fournisseur", "destinataire"))
+    structures = type(fournisseur).objects
     with django_assert_num_queries(1):
-        annuaire = routage.Annuaire(vendeur, acheteur)
-        trouve = routage.structure_designee(vendeur, (annuaire, lambda s: True))
+        annuaire = routage.Annuaire((vendeur, structures.all()), (acheteur, structures.publiques()))
+        trouve = routage.structure_designee(vendeur, structures.all(), (annuaire, bool))
         trajet_structure = routage.structure_designee(
-            acheteur, (annuaire, lambda s: s.categorie == "PUBLIQUE")
+            acheteur, structures.publiques(), (annuaire, lambda s: s.categorie == "PUBLIQUE")
         )
     assert (trouve, trajet_structure) == (fournisseur, commune)
-    assert routage.structure_designee(acheteur, (annuaire, lambda s: False)) is None
+    assert (
+        routage.structure_designee(acheteur, structures.none(), (annuaire, lambda s: False)) is None
+    )
