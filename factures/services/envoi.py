@@ -60,7 +60,7 @@ def _envoyer(facture_id: int, acting_user) -> Facture:
     # Locked and read once, with what the checks count (lines, findings, a duplicate).
     facture = verifications.avec_les_comptes_de_l_envoi(
         Facture.objects.select_for_update(of=("self",)).select_related(
-            "fournisseur", "destinataire", "service_destinataire", "coordonnee_bancaire"
+            "destinataire", "service_destinataire", "coordonnee_bancaire"
         )
     ).get(pk=facture_id)
     manques = verifications.verifier_avant_envoi(facture)

@@ -19,6 +19,7 @@ about a file. Works pieces (the `travaux` app) call the same functions with thei
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -398,14 +399,13 @@ def _compte(lignes) -> Coalesce:
     )
 
 
-def avec_les_comptes_de_l_envoi(factures):
-    """`factures` with what `verifier_avant_envoi` counts read in the same query: the
-    lines, the blocking findings, the duplicate already sent (its id). The sending reads
-    the draft once under lock, instead of four queries."""
-    return factures.annotate(
-        envoi_nombre_lignes=_compte(LigneFacture.objects.all()),
-        envoi_bloquantes=_compte(Anomalie.objects.filter(severite=Severite.BLOQUANTE)),
-        envoi_doublon_id=Subquery(
+@functools.cache
+def _comptes_de_l_envoi() -> dict:
+    # Built once: expressions are resolved into each query as copies.
+    return {
+        "envoi_nombre_lignes": _compte(LigneFacture.objects.all()),
+        "envoi_bloquantes": _compte(Anomalie.objects.filter(severite=Severite.BLOQUANTE)),
+        "envoi_doublon_id": Subquery(
             _envoyees_du_meme_numero(
                 OuterRef("fournisseur_id"),
                 OuterRef("numero"),
@@ -413,7 +413,14 @@ def avec_les_comptes_de_l_envoi(factures):
                 OuterRef("pk"),
             ).values("pk")[:1]
         ),
-    )
+    }
+
+
+def avec_les_comptes_de_l_envoi(factures):
+    """`factures` with what `verifier_avant_envoi` counts read in the same query: the
+    lines, the blocking findings, the duplicate already sent (its id). The sending reads
+    the draft once under lock, instead of four queries."""
+    return factures.annotate(**_comptes_de_l_envoi())
 
 
 def verifier_avant_envoi(facture: Facture) -> list[Manque]:
