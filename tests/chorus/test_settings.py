@@ -41,6 +41,7 @@ print(json.dumps({
     "DEBUG": settings.DEBUG,
     "ENGINE": settings.DATABASES["default"]["ENGINE"],
     "DB_HOST": settings.DATABASES["default"].get("HOST", ""),
+    "DB_OPTIONS": settings.DATABASES["default"].get("OPTIONS", {}),
     "CACHE": settings.CACHES["default"]["BACKEND"],
     "CACHE_LOCATION": settings.CACHES["default"].get("LOCATION", ""),
     "BROKER": settings.CELERY_BROKER_URL,
@@ -199,6 +200,30 @@ def test_une_url_smtp_donne_le_backend_smtp():
     assert valeurs["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert valeurs["EMAIL_HOST"] == "relais.example.fr"
     assert valeurs["EMAIL_PORT"] == 2525
+
+
+# --- PostgreSQL ------------------------------------------------------------------------------
+
+
+def test_postgresql_prepare_les_requetes_mais_les_planifie_pour_leurs_parametres():
+    options = reglages(DATABASE_URL="postgres://u@db.example.fr:5432/chorus")["DB_OPTIONS"]
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == 5
+    # Never a generic plan: a supplier of 20,000 invoices is not the average one.
+    assert "plan_cache_mode=force_custom_plan" in options["options"]
+    assert "jit=off" in options["options"]
+
+
+def test_derriere_un_pgbouncer_on_ne_prepare_rien():
+    options = reglages(
+        DATABASE_URL="postgres://u@db.example.fr:5432/chorus", DATABASE_PREPARE_THRESHOLD="0"
+    )["DB_OPTIONS"]
+    assert options["prepare_threshold"] is None
+    assert options["server_side_binding"] is True
+
+
+def test_sqlite_n_a_aucune_de_ces_options():
+    assert reglages(DATABASE_URL="sqlite:////tmp/chorus-test.sqlite3")["DB_OPTIONS"] == {}
 
 
 # --- The compose environment, as the containers receive it -----------------------------------
