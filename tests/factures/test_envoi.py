@@ -28,6 +28,18 @@ def url(nom, facture):
     return reverse(f"factures:{nom}", args=[facture.pk])
 
 
+def erreur_bloquante(facture):
+    """A blocking EN 16931 finding of the checks, on `facture`."""
+    return Anomalie.objects.create(
+        facture=facture,
+        regle="BR-CO-15",
+        severite=Severite.BLOQUANTE,
+        source=SourceControle.EN16931,
+        terme="BT-112",
+        message="Le total TTC n'est pas la somme du HT et de la TVA.",
+    )
+
+
 @pytest.fixture
 def brouillon(fournisseur, commune):
     """A complete typed draft, ready to send."""
@@ -114,14 +126,7 @@ def test_une_anomalie_bloquante_ou_des_controles_en_cours_empechent_l_envoi(clie
     brouillon.refresh_from_db()
     assert brouillon.statut == S.BROUILLON
     Facture.objects.filter(pk=brouillon.pk).update(etat_controle=EtatControle.TERMINE)
-    Anomalie.objects.create(
-        facture=brouillon,
-        regle="BR-CO-15",
-        severite=Severite.BLOQUANTE,
-        source=SourceControle.EN16931,
-        terme="BT-112",
-        message="Le total TTC n'est pas la somme du HT et de la TVA.",
-    )
+    erreur_bloquante(brouillon)
     page = client_gp.get(url("emises_envoyer", brouillon)).content.decode()
     assert "1 erreur(s) bloquante(s)" in page
     client_gp.post(url("emises_envoyer", brouillon))
@@ -225,14 +230,7 @@ def test_le_service_refuse_encore_un_doublon_un_brouillon_sans_ligne_et_une_erre
         format_depot="UBL",
         etat_controle=EtatControle.TERMINE,
     )
-    Anomalie.objects.create(
-        facture=bloquee,
-        regle="BR-CO-15",
-        severite=Severite.BLOQUANTE,
-        source=SourceControle.EN16931,
-        terme="BT-112",
-        message="Le total TTC n'est pas la somme du HT et de la TVA.",
-    )
+    erreur_bloquante(bloquee)
     assert "1 erreur(s) bloquante(s)" in refus(bloquee)
 
 
