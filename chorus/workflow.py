@@ -252,6 +252,7 @@ class Circuit:
         modifications: dict[str, Any] | None = None,
         suite: Suite | None = None,
         champs: Iterable[str] | None = None,
+        consigner: bool = True,
     ) -> list[HistoriqueStatut]:
         """Applies a system action (`acteur=None`: a timeout, routing) to many objects at once,
         and the system's steps that follow it, in a constant number of queries.
@@ -273,7 +274,8 @@ class Circuit:
 
         Effects run on commit: an effect with an `en_lot` attribute gets every (object, history
         row) pair in one call, each object's steps in their order; the others one call per
-        pair. Returns the history rows written.
+        pair. `consigner=False` skips the circuit's `consigner` hooks (and their effects): for
+        a caller that does their work itself, in bulk. Returns the history rows written.
         """
         modele = self.historique._meta.get_field("objet").related_model
         ids = sorted({o.pk if isinstance(o, models.Model) else o for o in objets})
@@ -315,10 +317,10 @@ class Circuit:
             for issue, pks in par_issue.items():
                 modele._default_manager.filter(pk__any=pks).update(**dict(issue))
             paires = self._historiser_en_lot(etapes)
-            if paires:
+            if paires and consigner:
                 for consigne in self.consigner:
                     consigne(paires)
-            for effet in self.effets:
+            for effet in self.effets if consigner else ():
                 en_lot = getattr(effet, "en_lot", None)
                 if en_lot is not None:
                     transaction.on_commit(partial(en_lot, paires))

@@ -49,7 +49,7 @@ from habilitations.enums import Application, Niveau
 # Invoices listed in a grouped e-mail; the others are counted.
 FACTURES_LISTEES_MAX = 20
 # Pending changes a sweep takes per transaction.
-ANNONCES_PAR_LOT = 1_000
+ANNONCES_PAR_LOT = 5_000
 # The sweep runs this long after the commit that schedules it, so that the changes of that
 # second are told together; a process schedules at most one sweep per half of it (the other
 # half is a margin for the clocks of the worker and of this process).
@@ -113,8 +113,11 @@ def _prendre(limite: int) -> list[int]:
         return ids
     with connexion.cursor() as curseur:
         curseur.execute(
-            f"DELETE FROM {_TABLE} WHERE historique_id IN (SELECT historique_id FROM {_TABLE} "
-            "ORDER BY historique_id LIMIT %s FOR UPDATE SKIP LOCKED) RETURNING historique_id",
+            # The ids taken first, as one array (an InitPlan): the DELETE then finds its rows
+            # through the primary key, never by scanning a table of 300,000 pending rows.
+            f"DELETE FROM {_TABLE} WHERE historique_id = ANY(ARRAY(SELECT historique_id "
+            f"FROM {_TABLE} ORDER BY historique_id LIMIT %s FOR UPDATE SKIP LOCKED)) "
+            "RETURNING historique_id",
             [limite],
         )
         return [pk for (pk,) in curseur.fetchall()]
@@ -175,6 +178,18 @@ def notifications_groupees():
         a_annoncer, _local.groupe = _local.groupe, None
         if a_annoncer:
             planifier_annonce()
+
+
+def annoncer_au_commit(paires) -> None:
+    """Tells, on commit, the changes of a batch written without the outbox (the deadline
+    sweep: `appliquer_en_lot(consigner=False)`): 1,000 invoices and their 3,000 steps at a
+    time, straight from the rows in hand, instead of 3,000 outbox rows written then swept.
+    A process lost between the commit and this hook loses these notifications."""
+    chaines: dict[int, list] = defaultdict(list)
+    for facture, ligne in paires:
+        chaines[facture.pk].append(ligne)
+    if chaines:
+        transaction.on_commit(lambda: _emettre(chaines, _lire(chaines)))
 
 
 def annoncer_en_attente(limite: int = ANNONCES_PAR_LOT) -> int:
