@@ -205,20 +205,21 @@ def test_une_url_smtp_donne_le_backend_smtp():
 # --- PostgreSQL ------------------------------------------------------------------------------
 
 
-def test_postgresql_prepare_les_requetes_mais_les_planifie_pour_leurs_parametres():
+def test_postgresql_lie_les_parametres_sans_preparer_les_requetes():
     options = reglages(DATABASE_URL="postgres://u@db.example.fr:5432/chorus")["DB_OPTIONS"]
     assert options["server_side_binding"] is True
-    assert options["prepare_threshold"] == 5
-    # Never a generic plan: a supplier of 20,000 invoices is not the average one.
-    assert "plan_cache_mode=force_custom_plan" in options["options"]
+    # Never prepared, so never a generic plan: a supplier of 20,000 invoices is not the
+    # average one. And no plan_cache_mode: it would re-plan every foreign-key check.
+    assert options["prepare_threshold"] is None
+    assert "plan_cache_mode" not in options["options"]
     assert "jit=off" in options["options"]
 
 
-def test_derriere_un_pgbouncer_on_ne_prepare_rien():
+def test_un_seuil_de_preparation_se_regle():
     options = reglages(
-        DATABASE_URL="postgres://u@db.example.fr:5432/chorus", DATABASE_PREPARE_THRESHOLD="0"
+        DATABASE_URL="postgres://u@db.example.fr:5432/chorus", DATABASE_PREPARE_THRESHOLD="5"
     )["DB_OPTIONS"]
-    assert options["prepare_threshold"] is None
+    assert options["prepare_threshold"] == 5
     assert options["server_side_binding"] is True
 
 
