@@ -674,6 +674,10 @@ def main():
     # No setup_test_environment(): its instrumentation copies every template's context for
     # the test client, which a production server never does; the client only needs a host.
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    # As in production (DEBUG=false): no SQL text composed and logged for every query, no
+    # template debug information. Set here rather than in the environment, which would also
+    # turn on the HTTPS redirects the test client cannot follow.
+    settings.DEBUG = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     ancien_nom = connection.settings_dict["NAME"]
     base = Path(str(ancien_nom)).name or "chorus"

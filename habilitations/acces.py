@@ -18,6 +18,7 @@ The rules, in words:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -69,7 +70,7 @@ class Droits:
     manages (a GP's rights), read together."""
 
     def __init__(self, user):
-        from django.db.models import CharField, IntegerField, Value
+        from django.db import connections, router
 
         from habilitations.models import Habilitation
         from structures.models import Structure
@@ -77,41 +78,15 @@ class Droits:
         self.droits: list[Droit] = []
         if not (user.is_authenticated and user.is_active):
             return
-        habilitations = (
-            Habilitation.objects.filter(utilisateur=user)
-            .order_by()
-            .values_list(
-                "structure_id",
-                "service_id",
-                "application",
-                "niveau",
-                "structure__statut",
-                "structure__categorie",
-                "structure__applications_ouvertes",
-            )
-        )
-        # A managed structure: no service, every application it opens (application NULL).
-        gerees = (
-            Structure.objects.filter(gestionnaire_principal=user)
-            .order_by()
-            .annotate(
-                sans_service=Value(None, output_field=IntegerField()),
-                toutes=Value(None, output_field=CharField()),
-                gestion=Value(Niveau.MODIFICATION, output_field=CharField()),
-            )
-            .values_list(
-                "pk",
-                "sans_service",
-                "toutes",
-                "gestion",
-                "statut",
-                "categorie",
-                "applications_ouvertes",
-            )
-        )
-        lignes = habilitations.union(gerees, all=True)
+        # Read on every request: static SQL (see `_sql_des_droits`).
+        connexion = connections[router.db_for_read(Habilitation)]
+        with connexion.cursor() as curseur:
+            curseur.execute(_sql_des_droits(), [user.pk, Niveau.MODIFICATION, user.pk])
+            lignes = curseur.fetchall()
+        champ_ouvertes = Structure._meta.get_field("applications_ouvertes")
         for structure_id, service_id, application, niveau, statut, categorie, ouvertes in lignes:
             active = statut == StatutStructure.ACTIVE
+            ouvertes = champ_ouvertes.from_db_value(ouvertes, None, connexion)
             ouvertes = applications_ouvertes(categorie, ouvertes)
             if application is None:  # the structure's GP
                 for gere in ouvertes:
@@ -143,6 +118,25 @@ class Droits:
             for d in self.droits
             if d.application == application and d.permet(niveau)
         }
+
+
+@functools.cache
+def _sql_des_droits() -> str:
+    """A user's habilitations (with their structure's state), then the structures he
+    manages as their GP (no service, application NULL: every space the structure opens), in
+    one statement written once: the ORM's UNION costs about 2 ms of Python to compile, on
+    every request. Parameters: the user's id, the level of a GP, the user's id."""
+    from habilitations.models import Habilitation
+    from structures.models import Structure
+
+    h, s = Habilitation._meta.db_table, Structure._meta.db_table
+    colonnes = "s.statut, s.categorie, s.applications_ouvertes"
+    return (
+        f"SELECT h.structure_id, h.service_id, h.application, h.niveau, {colonnes} "
+        f"FROM {h} h INNER JOIN {s} s ON s.id = h.structure_id WHERE h.utilisateur_id = %s "
+        f"UNION ALL SELECT s.id, NULL, NULL, CAST(%s AS varchar(20)), {colonnes} "
+        f"FROM {s} s WHERE s.gestionnaire_principal_id = %s"
+    )
 
 
 def droits_de(user) -> Droits:

@@ -188,9 +188,14 @@ def pre_remplir(lue: FactureLue, *, fournisseur) -> Brouillon:
     if champs["type_facture"] == TypeFacture.AVOIR:
         champs["mode_paiement"] = ""
     if lue.iban:
-        champs["coordonnee_bancaire"] = fournisseur.coordonnees_bancaires.filter(
-            iban__iexact=lue.iban.replace(" ", ""), statut=StatutCoordonnee.ACTIVE
-        ).first()
+        # Its id only: the draft shows and checks it later.
+        champs["coordonnee_bancaire_id"] = (
+            fournisseur.coordonnees_bancaires.filter(
+                iban__iexact=lue.iban.replace(" ", ""), statut=StatutCoordonnee.ACTIVE
+            )
+            .values_list("pk", flat=True)
+            .first()
+        )
     lignes = [
         LigneFacture(
             ordre=rang,

@@ -24,8 +24,8 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import BigIntegerField, IntegerField
+from django.db.models.expressions import RawSQL
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
@@ -385,33 +385,40 @@ def message_doublon(existante: Facture) -> str:
     }
 
 
-def _compte(lignes) -> Coalesce:
-    return Coalesce(
-        Subquery(
-            lignes.filter(facture=OuterRef("pk"))
-            .order_by()
-            .values("facture")
-            .annotate(n=Count("pk"))
-            .values("n"),
-            output_field=IntegerField(),
-        ),
-        Value(0),
-    )
-
-
 @functools.cache
 def _comptes_de_l_envoi() -> dict:
-    # Built once: expressions are resolved into each query as copies.
+    """The three subqueries of the sending's read, written as SQL once: compiled by the ORM
+    at every sending, they cost about 4 ms of Python, several times what PostgreSQL takes
+    to run them. The duplicate is the rule of `_envoyees_du_meme_numero` (the tests of the
+    sending and of the deposit hold both to the same cases)."""
+    f = Facture._meta.db_table
+
+    def col(modele, champ):
+        return modele._meta.get_field(champ).column
+
+    def sql(modele):
+        return modele._meta.db_table
+
     return {
-        "envoi_nombre_lignes": _compte(LigneFacture.objects.all()),
-        "envoi_bloquantes": _compte(Anomalie.objects.filter(severite=Severite.BLOQUANTE)),
-        "envoi_doublon_id": Subquery(
-            _envoyees_du_meme_numero(
-                OuterRef("fournisseur_id"),
-                OuterRef("numero"),
-                OuterRef("annee_facture"),
-                OuterRef("pk"),
-            ).values("pk")[:1]
+        "envoi_nombre_lignes": RawSQL(
+            f"SELECT count(*) FROM {sql(LigneFacture)} l "
+            f"WHERE l.{col(LigneFacture, 'facture')} = {f}.id",
+            (),
+            output_field=IntegerField(),
+        ),
+        "envoi_bloquantes": RawSQL(
+            f"SELECT count(*) FROM {sql(Anomalie)} a "
+            f"WHERE a.{col(Anomalie, 'facture')} = {f}.id AND a.{col(Anomalie, 'severite')} = %s",
+            (Severite.BLOQUANTE,),
+            output_field=IntegerField(),
+        ),
+        "envoi_doublon_id": RawSQL(
+            f"SELECT d.id FROM {f} d WHERE d.{col(Facture, 'fournisseur')} = "
+            f"{f}.{col(Facture, 'fournisseur')} AND d.numero = {f}.numero "
+            f"AND d.annee_facture = {f}.annee_facture AND d.statut NOT IN (%s, %s) "
+            f"AND d.id <> {f}.id LIMIT 1",
+            (StatutFacture.BROUILLON, StatutFacture.SUPPRIMEE),
+            output_field=BigIntegerField(),
         ),
     }
 

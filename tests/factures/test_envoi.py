@@ -188,6 +188,7 @@ def test_le_service_refuse_un_envoi_illegal(brouillon, gp):
         envoi.facture_envoyer(facture=Facture.objects.get(pk=brouillon.pk), acting_user=gp)
 
 
+@pytest.mark.postgres  # the lock shows as FOR UPDATE, which SQLite does not write
 def test_l_envoi_lit_le_brouillon_une_fois_avec_ce_que_ses_verifications_comptent(brouillon, gp):
     with CaptureQueriesContext(connection) as capture:
         envoi.facture_envoyer(facture=brouillon, acting_user=gp)
