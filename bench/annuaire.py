@@ -43,6 +43,7 @@ import django
 
 django.setup()
 
+from commun import comme_en_production  # noqa: E402  (bench/commun.py)
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -180,7 +181,8 @@ def importer(chemin: Path, titre: str):
 
 
 def main():
-    setup_test_environment()
+    setup_test_environment()  # the searches read their paginator from the page's context
+    comme_en_production()
     ancien_nom = connection.settings_dict["NAME"]
     dossier = Path(tempfile.mkdtemp(prefix="bench_annuaire_"))
     nom_test = f"bench_annuaire_{ancien_nom}"

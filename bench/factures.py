@@ -51,7 +51,7 @@ django.setup()
 
 import logging  # noqa: E402
 
-from django.conf import settings  # noqa: E402
+from commun import comme_en_production  # noqa: E402  (bench/commun.py)
 from django.db import connection, connections  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -671,14 +671,7 @@ def mesurer_rendu() -> list[tuple]:
 def main():
     logging.getLogger("factures").setLevel(logging.WARNING)
     logging.getLogger("celery").setLevel(logging.WARNING)
-    # No setup_test_environment(): its instrumentation copies every template's context for
-    # the test client, which a production server never does; the client only needs a host.
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    # As in production (DEBUG=false): no SQL text composed and logged for every query, no
-    # template debug information. Set here rather than in the environment, which would also
-    # turn on the HTTPS redirects the test client cannot follow.
-    settings.DEBUG = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    comme_en_production()
     ancien_nom = connection.settings_dict["NAME"]
     base = Path(str(ancien_nom)).name or "chorus"
     connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_emises_{base}"

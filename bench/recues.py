@@ -37,10 +37,11 @@ import django
 
 django.setup()
 
+from commun import comme_en_production  # noqa: E402  (bench/commun.py)
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 TOTAL = int(os.environ.get("BENCH_RECUES_FACTURES", "1000000"))
@@ -330,13 +331,10 @@ def mesurer_balayage():
 def main():
     from chorus.celery import app
 
-    setup_test_environment()
+    comme_en_production()
     if connection.vendor != "postgresql":
         print("bench/recues.py needs PostgreSQL (COPY, SKIP LOCKED): skipped.")
         return
-    from django.conf import settings
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     nom_base = connection.settings_dict["NAME"]
     nom_test = f"bench_recues_{nom_base}"
     gabarit = f"bench_recues_{TOTAL}_{nom_base}"[:63] if GABARIT else ""

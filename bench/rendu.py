@@ -41,8 +41,8 @@ import io  # noqa: E402
 import logging  # noqa: E402
 
 import pypdf  # noqa: E402
+from commun import comme_en_production  # noqa: E402  (bench/commun.py)
 from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
@@ -186,7 +186,7 @@ def page_autonome(html: str) -> str:
 
 def main():
     logging.getLogger("factures").setLevel(logging.WARNING)  # one line per rendering
-    setup_test_environment()
+    comme_en_production()
     ancien_nom = connection.settings_dict["NAME"]
     connection.settings_dict.setdefault("TEST", {})["NAME"] = "bench_rendu"
     connection.creation.create_test_db(verbosity=0, autoclobber=True)

@@ -19,9 +19,9 @@ import django
 
 django.setup()
 
+from commun import comme_en_production  # noqa: E402  (bench/commun.py)
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "50"))
 
@@ -40,15 +40,12 @@ def mesurer(nom, fonction, runs=RUNS):
 
 
 def main():
-    setup_test_environment()
+    comme_en_production()
     ancien_nom = connection.settings_dict["NAME"]
     # Its own database: never the test suite's, which may be running at the same time.
     connection.settings_dict.setdefault("TEST", {})["NAME"] = "bench_chorus"
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        from django.conf import settings
-
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
         from habilitations import acces
         from habilitations.circuits import RATTACHEMENT
         from habilitations.enums import Application, Niveau

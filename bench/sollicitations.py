@@ -24,9 +24,9 @@ import django
 
 django.setup()
 
+from commun import comme_en_production  # noqa: E402  (bench/commun.py)
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 NOMBRE = int(os.environ.get("BENCH_SOLLICITATIONS", "20000"))
@@ -87,7 +87,7 @@ def generer(agents, structures):
 
 
 def main():
-    setup_test_environment()
+    comme_en_production()
     ancien_nom = connection.settings_dict["NAME"]
     dossier = Path(tempfile.mkdtemp(prefix="bench_sollicitations_"))
     nom_test = "bench_sollicitations"

@@ -27,9 +27,9 @@ import django
 
 django.setup()
 
+from commun import comme_en_production  # noqa: E402  (bench/commun.py)
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 DOSSIERS = int(os.environ.get("BENCH_TRAVAUX_DOSSIERS", "4000"))
@@ -238,7 +238,7 @@ def mesurer_balayage():
 def main():
     from chorus.celery import app
 
-    setup_test_environment()
+    comme_en_production()
     if connection.vendor != "postgresql":
         print("bench/travaux.py needs PostgreSQL (COPY, SKIP LOCKED): skipped.")
         return
@@ -248,9 +248,6 @@ def main():
     app.conf.task_always_eager = False
     app.conf.broker_url = REDIS
     try:
-        from django.conf import settings
-
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
         gp, dossier = generer()
         client = Client()
         client.force_login(gp)
