@@ -32,6 +32,7 @@ def _pages(role: RoleTravaux) -> list:
         path(f"{racine}deposer/<slug:cadre>/", depot.deposer, role_, name=f"{n}_deposer_piece"),
         path(piece, pieces.detail, role_, name=f"{n}_detail"),
         path(f"{piece}modifier/", depot.modifier, role_, name=f"{n}_modifier"),
+        path(f"{piece}controles/", pieces.controles, role_, name=f"{n}_controles"),
         path(f"{piece}envoyer/", pieces.envoyer, role_, name=f"{n}_envoyer"),
         path(f"{piece}supprimer/", pieces.supprimer, role_, name=f"{n}_supprimer"),
         path(f"{piece}traiter/<slug:action>/", pieces.traiter, role_, name=f"{n}_traiter"),

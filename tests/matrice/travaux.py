@@ -143,6 +143,8 @@ def lignes(monde):
                 f"travaux:{role}_detail": (url("detail", p["a_traiter"].pk), LECTURE),
                 f"travaux:{role}_modifier": (url("modifier", p["brouillon"].pk), ECRITURE),
                 f"travaux:{role}_envoyer": (url("envoyer", p["brouillon"].pk), ECRITURE),
+                # Polled by htmx; a plain request goes back to the piece's page.
+                f"travaux:{role}_controles": (url("controles", p["a_traiter"].pk), REDIRECTION),
                 f"travaux:{role}_supprimer": (url("supprimer", p["brouillon"].pk), ECRITURE),
                 f"travaux:{role}_traiter": (
                     url("traiter", p["a_traiter"].pk, p["traitement"]),

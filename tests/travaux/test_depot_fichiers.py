@@ -93,6 +93,37 @@ def test_un_projet_de_decompte_facturx_pre_remplit_la_piece_qui_part_a_la_moe(
     # Its data cannot be retyped: the draft form offered the file's, not fields to change.
 
 
+def test_la_page_de_la_piece_suit_ses_controles_et_se_recharge_quand_ils_finissent(
+    client, ch, django_capture_on_commit_callbacks
+):
+    client.force_login(ch.fournisseur)
+    with django_capture_on_commit_callbacks(execute=False) as rappels:
+        response = client.post(
+            url("fournisseur", "deposer_piece", "a4"),
+            {**_parties(ch), "fichier": fichier_pdf("decompte.pdf", facturx())},
+        )
+    piece = Facture.objects.get()
+    controles = url("fournisseur", "controles", piece.pk)
+    # Until the task runs, the page that opens after the deposit says so and polls.
+    assert piece.etat_controle == EtatControle.EN_COURS
+    for page in ("envoyer", "detail"):
+        contenu = client.get(url("fournisseur", page, piece.pk)).content.decode()
+        assert "contrôles du fichier déposé sont en cours" in contenu, page
+        assert f'hx-get="{controles}"' in contenu and 'http-equiv="refresh"' in contenu
+    assert response["Location"] == url("fournisseur", "envoyer", piece.pk)
+    assert "en cours" in client.get(controles, HTTP_HX_REQUEST="true").content.decode()
+    for rappel in rappels:
+        rappel()
+    # Done: htmx is told to reload the page, which then shows the result, and stops polling.
+    reponse = client.get(controles, HTTP_HX_REQUEST="true")
+    assert reponse.status_code == 204 and reponse["HX-Refresh"] == "true"
+    contenu = client.get(url("fournisseur", "envoyer", piece.pk)).content.decode()
+    assert "sont en cours" not in contenu and "Récapitulatif de TVA" in contenu
+    assert "hx-get" not in contenu.split("<main", 1)[1] and 'http-equiv="refresh"' not in contenu
+    # Outside htmx, the address leads to the piece's page.
+    assert client.get(controles)["Location"] == url("fournisseur", "detail", piece.pk)
+
+
 def test_les_constats_du_fichier_s_affichent_et_une_erreur_bloquante_retient_la_piece(
     client, ch, django_capture_on_commit_callbacks
 ):

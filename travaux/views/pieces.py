@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +16,7 @@ from chorus import documents
 from chorus.workflow import ActionImpossible, TransitionRefusee
 from factures.circuits import circuit_de
 from factures.enums import ActionFacture as A
+from factures.enums import EtatControle
 from factures.enums import StatutFacture as S
 from factures.models import Telechargement, TypeTelechargement
 from travaux import acces
@@ -141,6 +142,22 @@ def detail(request, role, pk):
             refus=_refus(piece),
         ),
     )
+
+
+@require_safe
+def controles(request, role, pk):
+    """The progress of a piece's file checks, polled by htmx: the same fragment while they
+    run; once done, htmx is told to reload the page, which then shows the findings. Without
+    htmx, back to the piece's page."""
+    exiger_role(request, role)
+    piece = piece_du_role(request, role, pk)
+    if not request.htmx:
+        return redirect(url_role(role, "detail", piece.pk))
+    if piece.etat_controle == EtatControle.EN_COURS:
+        return render(request, "travaux/_controles_piece.html", {"piece": piece, "role": role})
+    reponse = HttpResponse(status=204)
+    reponse["HX-Refresh"] = "true"
+    return reponse
 
 
 def _url_pour_corriger(request, piece, role) -> str | None:
