@@ -32,6 +32,15 @@ class MotDePasseOublieForm(FormulaireDsfr, auth_forms.PasswordResetForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
+    def save(self, **_options) -> None:
+        """Hands each matching account (active, with a password) to the worker, which writes
+        and sends its link (habilitations.services.reinitialisation); the request neither
+        waits for the mail server nor fails with it."""
+        from habilitations import tasks
+
+        for utilisateur in self.get_users(self.cleaned_data["email"]):
+            tasks.envoyer_lien_reinitialisation.delay(utilisateur.pk)
+
 
 AIDE_MOT_DE_PASSE = _(
     "Au moins 12 caractères ; ni trop courant, ni uniquement des chiffres, ni trop proche de "

@@ -14,8 +14,6 @@ The rules, in words:
 
 from __future__ import annotations
 
-import logging
-import smtplib
 import uuid
 
 from django.conf import settings
@@ -38,8 +36,6 @@ from habilitations.services import habilitations_par_defaut_accorder, rattacheme
 from structures.enums import CategorieStructure, StatutStructure, TypeIdentifiant
 from structures.models import Service, Structure
 from structures.validation import identifiant_normaliser
-
-logger = logging.getLogger(__name__)
 
 CODE_SERVICE_PAR_DEFAUT = "DEFAUT"
 # Where the structure's gestionnaires handle attachment requests.
@@ -258,7 +254,7 @@ def compte_creer(
         rattachement_demander(utilisateur=utilisateur, structure=structure)
 
     pk = utilisateur.pk
-    transaction.on_commit(lambda: lien_activation_envoyer(utilisateur_id=pk))
+    transaction.on_commit(lambda: _envoyer_le_lien(pk))
     return utilisateur
 
 
@@ -270,7 +266,7 @@ def activation_renvoyer(*, email: str) -> None:
     if utilisateur is None or not en_attente_d_activation(utilisateur):
         return
     pk = utilisateur.pk
-    transaction.on_commit(lambda: lien_activation_envoyer(utilisateur_id=pk))
+    transaction.on_commit(lambda: _envoyer_le_lien(pk))
 
 
 def lien_activation(utilisateur: Utilisateur) -> str:
@@ -284,12 +280,19 @@ def lien_activation(utilisateur: Utilisateur) -> str:
     )
 
 
-def lien_activation_envoyer(*, utilisateur_id: int) -> None:
+def _envoyer_le_lien(utilisateur_id: int) -> None:
+    from habilitations import tasks  # the tasks import the services
+
+    tasks.envoyer_lien_activation.delay(utilisateur_id)
+
+
+def lien_activation_envoyer(*, utilisateur_id: int) -> bool:
     """E-mails the activation link (a direct e-mail: `notifications.emettre` skips inactive
-    users). Run on commit; a mail server failure is logged, the user can ask for a new link."""
+    users), from the worker; False when the account no longer waits for it. A mail server
+    failure raises: the task retries."""
     utilisateur = Utilisateur.objects.filter(pk=utilisateur_id).first()
     if utilisateur is None or not en_attente_d_activation(utilisateur):
-        return
+        return False
     with translation.override(utilisateur.langue):
         contexte = {
             "utilisateur": utilisateur,
@@ -300,11 +303,8 @@ def lien_activation_envoyer(*, utilisateur_id: int) -> None:
         }
         sujet = render_to_string("habilitations/inscription/email_activation_subject.txt", contexte)
         corps = render_to_string("habilitations/inscription/email_activation_body.txt", contexte)
-    message = EmailMessage(subject=" ".join(sujet.split()), body=corps, to=[utilisateur.email])
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError):
-        logger.exception("Could not send the activation e-mail of user %s", utilisateur_id)
+    EmailMessage(subject=" ".join(sujet.split()), body=corps, to=[utilisateur.email]).send()
+    return True
 
 
 # --- Activation -------------------------------------------------------------------------------

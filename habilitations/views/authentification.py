@@ -155,11 +155,8 @@ class Deconnexion(auth_views.LogoutView):
 
 class MotDePasseOublie(auth_views.PasswordResetView):
     template_name = "habilitations/mot_de_passe_oublie.html"
-    form_class = forms.MotDePasseOublieForm
-    email_template_name = "habilitations/emails/reinitialisation_body.txt"
-    subject_template_name = "habilitations/emails/reinitialisation_subject.txt"
+    form_class = forms.MotDePasseOublieForm  # its save() hands the e-mail to the worker
     success_url = reverse_lazy("habilitations:mot_de_passe_oublie_envoye")
-    extra_email_context = {"portail": settings.PORTAIL_NOM}
 
 
 class MotDePasseOublieEnvoye(auth_views.PasswordResetDoneView):

@@ -1,15 +1,19 @@
 """Sign in, sign out, lock-out, password reset and change: what a user sees."""
 
 import re
+import smtplib
 from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from celery.exceptions import Retry
 from django.contrib.auth.tokens import default_token_generator
+from django.core.mail.backends import locmem
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from habilitations.tasks import envoyer_lien_reinitialisation
 from tests.habilitations.factories import MOT_DE_PASSE, UtilisateurFactory
 
 pytestmark = pytest.mark.django_db
@@ -129,6 +133,47 @@ def test_mot_de_passe_oublie_ne_revele_pas_si_le_compte_existe(client, mailoutbo
         reverse("habilitations:mot_de_passe_oublie"), {"email": "inconnu@exemple.fr"}, follow=True
     )
     assert "Si un compte actif correspond à cette adresse" in response.content.decode()
+    assert mailoutbox == []
+
+
+class ServeurEnPanne(locmem.EmailBackend):
+    """A mail server that cannot be reached."""
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+def test_le_lien_est_ecrit_dans_la_langue_du_compte_sur_l_adresse_du_portail(
+    client, mailoutbox, settings
+):
+    settings.SITE_URL = "https://chorus.exemple.gouv.fr"
+    user = UtilisateurFactory(langue="en")
+    client.post(reverse("habilitations:mot_de_passe_oublie"), {"email": user.email})
+    [courriel] = mailoutbox
+    assert courriel.subject == "Chorus Pro: reset your password"
+    assert "https://chorus.exemple.gouv.fr/compte/reinitialiser/" in courriel.body
+    assert client.get(_lien_du_courriel(courriel.body), follow=True).status_code == 200
+
+
+def test_un_serveur_de_courriel_en_panne_fait_reessayer_l_envoi_du_lien(mailoutbox, settings):
+    user = UtilisateurFactory()
+    settings.EMAIL_BACKEND = f"{__name__}.ServeurEnPanne"
+    # Not a plain failure: the task schedules a retry, which a worker runs after a delay.
+    with pytest.raises(Retry) as nouvelle_tentative:
+        envoyer_lien_reinitialisation.apply(args=[user.pk])
+    assert isinstance(nouvelle_tentative.value.exc, smtplib.SMTPException)
+    assert mailoutbox == []
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert envoyer_lien_reinitialisation.apply(args=[user.pk]).get() is True
+    [courriel] = mailoutbox
+    assert courriel.to == [user.email] and "/compte/reinitialiser/" in courriel.body
+
+
+def test_un_compte_desactive_entre_la_demande_et_l_envoi_ne_recoit_rien(mailoutbox):
+    user = UtilisateurFactory()
+    user.is_active = False
+    user.save()
+    assert envoyer_lien_reinitialisation(user.pk) is False
     assert mailoutbox == []
 
 
