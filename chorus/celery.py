@@ -47,6 +47,11 @@ app.conf.beat_schedule = {
         "task": "factures.tasks.annoncer_changements",
         "schedule": 60.0,
     },
+    # Sign-ups never activated within 7 days: their address and identifier are freed.
+    "habilitations-effacer-inscriptions-abandonnees": {
+        "task": "habilitations.tasks.effacer_inscriptions_abandonnees",
+        "schedule": 24 * 3600.0,
+    },
     # Deadlines of invoices (validators' 15 days…): tacit validation, then routing.
     "factures-appliquer-delais-echus": {
         "task": "factures.tasks.appliquer_delais_echus",

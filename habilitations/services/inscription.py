@@ -7,6 +7,9 @@ The rules, in words:
   user as gestionnaire principal (GP); nobody else can sign up with that identifier while
   this sign-up waits for its activation. If the structure exists, an attachment request
   (Rattachement EN_ATTENTE) is recorded for the user.
+- A sign-up never activated within 7 days is erased, with the structure it created and its
+  attachment request: it no longer holds the address or the identifier (a sign-up something
+  else has come to refer to is kept).
 - Activation turns the account on. The GP of a new structure gets its default service, his
   attachment and the default habilitations; an attachment request is then sent to the
   existing structure's gestionnaires (never before: an unconfirmed address bothers nobody).
@@ -14,13 +17,16 @@ The rules, in words:
 
 from __future__ import annotations
 
+import logging
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -36,6 +42,8 @@ from habilitations.services import habilitations_par_defaut_accorder, rattacheme
 from structures.enums import CategorieStructure, StatutStructure, TypeIdentifiant
 from structures.models import Service, Structure
 from structures.validation import identifiant_normaliser
+
+logger = logging.getLogger(__name__)
 
 CODE_SERVICE_PAR_DEFAUT = "DEFAUT"
 # Where the structure's gestionnaires handle attachment requests.
@@ -76,6 +84,9 @@ class ActivationImpossible(Exception):
         super().__init__(message)
         self.message = message
         self.deja_active = deja_active
+
+
+INSCRIPTION_ABANDONNEE_APRES = timedelta(days=7)
 
 
 def en_attente_d_activation(utilisateur: Utilisateur) -> bool:
@@ -151,7 +162,8 @@ def inscription_verifier(
             erreurs["identifiant"] = _(
                 "Cet identifiant est déjà utilisé par une autre inscription, en attente "
                 "d'activation. Si c'est la vôtre, demandez un nouveau lien d'activation ; "
-                "sinon, réessayez plus tard ou contactez le support."
+                "sinon, réessayez dans quelques jours (une inscription non activée est "
+                "effacée au bout de 7 jours) ou contactez le support."
             )
         elif structure.statut != StatutStructure.ACTIVE:
             erreurs["identifiant"] = _(
@@ -305,6 +317,35 @@ def lien_activation_envoyer(*, utilisateur_id: int) -> bool:
         corps = render_to_string("habilitations/inscription/email_activation_body.txt", contexte)
     EmailMessage(subject=" ".join(sujet.split()), body=corps, to=[utilisateur.email]).send()
     return True
+
+
+def inscriptions_abandonnees_effacer(*, lot: int = 500) -> int:
+    """Erases up to `lot` sign-ups left unactivated for INSCRIPTION_ABANDONNEE_APRES: the
+    account, the structure it created (it was its GP) and its attachment request, so that
+    the address and the identifier are free again. Each in its own transaction, under the
+    account's lock (an activation at the same moment wins). A sign-up something else now
+    refers to (an invoice naming its structure…) is kept and logged. Returns how many went."""
+    limite = timezone.now() - INSCRIPTION_ABANDONNEE_APRES
+    abandonnees = Utilisateur.objects.filter(
+        is_active=False, active_le__isnull=True, date_joined__lt=limite
+    )
+    effacees = 0
+    for pk in abandonnees.order_by("pk").values_list("pk", flat=True)[:lot]:
+        try:
+            with transaction.atomic():
+                utilisateur = abandonnees.select_for_update(skip_locked=True).filter(pk=pk).first()
+                if utilisateur is None:  # activated meanwhile, or being activated
+                    continue
+                for structure in Structure.objects.select_for_update().filter(
+                    gestionnaire_principal=utilisateur
+                ):
+                    structure.delete()
+                utilisateur.delete()
+        except (ProtectedError, RestrictedError, IntegrityError):
+            logger.warning("Abandoned sign-up %s kept: other records refer to it", pk)
+            continue
+        effacees += 1
+    return effacees
 
 
 # --- Activation -------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -707,3 +708,69 @@ def test_rejoindre_une_structure_existante_ne_demande_pas_sa_raison_sociale(clie
     assert demande.structure == structure
     structure.refresh_from_db()
     assert structure.raison_sociale == "Déjà Là SAS"
+
+
+# --- Abandoned sign-ups -------------------------------------------------------------------
+
+
+def _vieillir(utilisateur, jours):
+    Utilisateur.objects.filter(pk=utilisateur.pk).update(
+        date_joined=F("date_joined") - timedelta(days=jours)
+    )
+
+
+def test_une_inscription_jamais_activee_est_effacee_et_libere_adresse_et_identifiant(
+    client, django_capture_on_commit_callbacks, mailoutbox
+):
+    s_inscrire(client, django_capture_on_commit_callbacks)
+    abandonnee = Utilisateur.objects.get()
+    # Meanwhile, another sign-up with the same identifier is told to wait.
+    refus = client.post(INSCRIPTION, donnees(email="autre@exemple.fr")).content.decode()
+    assert "effacée au bout de 7 jours" in html.unescape(refus)
+
+    _vieillir(abandonnee, 6)
+    assert services.inscriptions_abandonnees_effacer() == 0  # not yet: 6 days
+    _vieillir(abandonnee, 2)
+    assert services.inscriptions_abandonnees_effacer() == 1
+    assert not Utilisateur.objects.exists() and not Structure.objects.exists()
+
+    # The address and the identifier can be used again, and the new sign-up activates.
+    mailoutbox.clear()
+    response = s_inscrire(client, django_capture_on_commit_callbacks, email="autre@exemple.fr")
+    assert response["Location"] == ENVOYEE
+    activer(client, django_capture_on_commit_callbacks, lien_du_courriel(mailoutbox[-1]))
+    assert Structure.objects.get().gestionnaire_principal.email == "autre@exemple.fr"
+
+
+def test_l_effacement_garde_les_comptes_actives_ou_desactives_et_les_structures_existantes(
+    client, django_capture_on_commit_callbacks
+):
+    structure = StructureFactory(identifiant=SIRET)
+    UtilisateurFactory(gestionnaire_de=structure)
+    s_inscrire(client, django_capture_on_commit_callbacks)  # asks to join `structure`
+    demandeur = Utilisateur.objects.get(email="claire.durand@exemple.fr")
+    desactive = UtilisateurFactory(is_active=False)
+    Utilisateur.objects.filter(pk=desactive.pk).update(active_le=desactive.date_joined)
+    for utilisateur in Utilisateur.objects.all():
+        _vieillir(utilisateur, 30)
+
+    assert services.inscriptions_abandonnees_effacer() == 1
+    assert not Utilisateur.objects.filter(pk=demandeur.pk).exists()
+    assert not Rattachement.objects.filter(utilisateur_id=demandeur.pk).exists()
+    assert Structure.objects.filter(pk=structure.pk).exists()
+    assert Utilisateur.objects.filter(pk=desactive.pk).exists()
+    assert Utilisateur.objects.count() == 2
+
+
+def test_une_inscription_a_laquelle_une_facture_se_rapporte_est_gardee(
+    client, django_capture_on_commit_callbacks, caplog
+):
+    from tests.factures.factories import FactureFactory
+
+    s_inscrire(client, django_capture_on_commit_callbacks)
+    abandonnee = Utilisateur.objects.get()
+    FactureFactory(destinataire=Structure.objects.get())
+    _vieillir(abandonnee, 8)
+    assert services.inscriptions_abandonnees_effacer() == 0
+    assert Utilisateur.objects.filter(pk=abandonnee.pk).exists()
+    assert f"Abandoned sign-up {abandonnee.pk} kept" in caplog.text
