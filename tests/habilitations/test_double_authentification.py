@@ -5,11 +5,14 @@ import html
 import time
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from habilitations.middleware import CLE_SESSION, DELAI_DE_CONTROLE
 from habilitations.models import Rattachement
 from habilitations.views.authentification import CONNEXION_EN_ATTENTE
 from tests.habilitations.factories import MOT_DE_PASSE, UtilisateurFactory
@@ -307,3 +310,83 @@ def test_changer_de_telephone_garde_l_ancien_jusqu_a_confirmation(client):
     assert list(TOTPDevice.objects.filter(user=user).values_list("pk", "confirmed")) == [
         (nouveau.pk, True)
     ]
+
+
+# --- Made mandatory while users are signed in ------------------------------------------------
+
+
+def _dernier_controle_il_y_a(client, secondes):
+    session = client.session
+    session[CLE_SESSION] = time.time() - secondes
+    session.save()
+
+
+def test_rendue_obligatoire_en_cours_de_session_elle_est_exigee_dans_les_5_minutes(client):
+    structure = StructureFactory()
+    user = UtilisateurFactory(gestionnaire_de=structure)
+    assert se_connecter(client, user)["Location"] == reverse("accueil")
+    # Another gestionnaire makes it mandatory; until the next check, pages still open.
+    structure.double_authentification_obligatoire = True
+    structure.save()
+    assert client.get(reverse("habilitations:mon_compte")).status_code == 200
+
+    _dernier_controle_il_y_a(client, DELAI_DE_CONTROLE + 1)
+    response = client.get(reverse("habilitations:mes_habilitations"), follow=True)
+    assert response.redirect_chain[-1][0] == CONFIGURATION
+    assert "impose désormais la double authentification" in messages_de(response)[0]
+    # Every other page leads there too, an htmx request as well; signing out stays open.
+    assert client.get(reverse("accueil"))["Location"] == CONFIGURATION
+    fragment = client.get(reverse("accueil"), HTTP_HX_REQUEST="true")
+    assert fragment["HX-Redirect"] == CONFIGURATION
+
+    # Once the app is confirmed, the user goes on where he wanted.
+    appareil = TOTPDevice.objects.get(user=user, confirmed=False)
+    client.post(CONFIGURATION, {"code": code(appareil)})
+    assert client.get(reverse("habilitations:mes_habilitations")).status_code == 200
+    # And the next sign-in asks for its code.
+    client.post(reverse("habilitations:deconnexion"))
+    assert se_connecter(client, user)["Location"] == VERIFICATION
+
+
+def test_la_deconnexion_reste_ouverte_a_qui_doit_configurer(client):
+    structure = StructureFactory()
+    user = UtilisateurFactory(gestionnaire_de=structure)
+    client.force_login(user)
+    structure.double_authentification_obligatoire = True
+    structure.save()
+    _dernier_controle_il_y_a(client, DELAI_DE_CONTROLE + 1)
+    assert client.get(CONFIGURATION).status_code == 200
+    client.post(reverse("habilitations:deconnexion"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_une_session_verifiee_par_un_code_n_est_pas_interrompue(client):
+    structure = StructureFactory(double_authentification_obligatoire=True)
+    user = UtilisateurFactory(gestionnaire_de=structure)
+    appareil = avec_appareil(user)
+    se_connecter(client, user)
+    client.post(VERIFICATION, {"code": code(appareil)})
+    _dernier_controle_il_y_a(client, DELAI_DE_CONTROLE + 1)
+    assert client.get(reverse("habilitations:mes_habilitations")).status_code == 200
+
+
+def test_sans_obligation_le_controle_n_a_lieu_qu_une_fois_par_delai(client):
+    user = UtilisateurFactory(gestionnaire_de=StructureFactory())
+    client.force_login(user)
+    page = reverse("habilitations:mes_habilitations")
+    client.get(page)
+    _dernier_controle_il_y_a(client, 10)
+    with CaptureQueriesContext(connection) as recent:
+        client.get(page)
+    _dernier_controle_il_y_a(client, DELAI_DE_CONTROLE + 1)
+    with CaptureQueriesContext(connection) as ancien:
+        client.get(page)
+    controles = [
+        [
+            q
+            for q in requetes.captured_queries
+            if "double_authentification_obligatoire" in q["sql"].partition("WHERE")[2]
+        ]
+        for requetes in (recent, ancien)
+    ]
+    assert [len(c) for c in controles] == [0, 1]
