@@ -19,6 +19,19 @@ from structures.enums import (
 
 
 class StructureQuerySet(models.QuerySet):
+    def update(self, **valeurs):
+        """As `QuerySet.update()`; a change of a field the directory's search table is made
+        of (`CHAMPS_SOURCES_DE_L_ENTREE`) also rewrites the rows of the structures it
+        changed, in the same transaction: they stay found by their new name, city or
+        status, and a structure no longer public leaves the table."""
+        if CHAMPS_SOURCES_DE_L_ENTREE.isdisjoint(valeurs):
+            return super().update(**valeurs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            ids = list(self.values_list("pk", flat=True))  # before: the filter may change
+            nombre = super().update(**valeurs)
+            EntreeAnnuaire.rafraichir(ids, using=self.db)
+        return nombre
+
     def actives(self):
         return self.filter(statut=StatutStructure.ACTIVE)
 
@@ -175,10 +188,10 @@ class EntreeAnnuaire(models.Model):
     filter, and when the matches sit far along that order (names starting with « Syndicat »)
     it reads most of the table to fill one page.
 
-    Kept in step by `Structure.save()` and by the import, which writes structures in bulk
-    (structures/annuaire/import_csv/ecriture.py). A `QuerySet.update()` of the fields in
-    `CHAMPS_SOURCES_DE_L_ENTREE` bypasses it: change structures with `save()`, or rebuild the
-    table afterwards (`manage.py reconstruire_annuaire`).
+    Kept in step by `Structure.save()`, by `Structure.objects…update()` and by the import,
+    which writes structures in bulk (structures/annuaire/import_csv/ecriture.py). Only writes
+    outside the ORM (SQL, a partial restore) and `bulk_update()` bypass it: rebuild the table
+    afterwards (`manage.py reconstruire_annuaire`).
     """
 
     structure = models.OneToOneField(
@@ -197,6 +210,19 @@ class EntreeAnnuaire(models.Model):
     def pour(cls, structure_id: int, valeurs: dict) -> "EntreeAnnuaire":
         """The row of a structure from its field values (`CHAMPS_DE_L_ENTREE`)."""
         return cls(structure_id=structure_id, **valeurs_de_l_entree(valeurs))
+
+    @classmethod
+    def rafraichir(cls, structure_ids: list[int], using: str | None = None) -> None:
+        """Rewrites the rows of these structures from their current values: a row for each
+        public one, none for the others (by 2,000 structures)."""
+        for debut in range(0, len(structure_ids), 2000):
+            paquet = structure_ids[debut : debut + 2000]
+            structures = Structure.objects.using(using).filter(pk__in=paquet)
+            publiques = structures.publiques().values("pk", *CHAMPS_DE_L_ENTREE)
+            cls.enregistrer([cls.pour(v["pk"], v) for v in publiques], using=using)
+            cls.objects.using(using).filter(structure_id__in=paquet).exclude(
+                structure__categorie=CategorieStructure.PUBLIQUE
+            ).delete()
 
     @classmethod
     def enregistrer(cls, entrees: list["EntreeAnnuaire"], using: str | None = None) -> None:

@@ -1,6 +1,6 @@
 """The directory's search table (`structures.models.EntreeAnnuaire`) rebuilt from the
 structures, for when they were changed without `Structure.save()` or the import: SQL, a
-`QuerySet.update()`, a partial restore. Behind `manage.py reconstruire_annuaire`."""
+`bulk_update()`, a partial restore. Behind `manage.py reconstruire_annuaire`."""
 
 from django.db import transaction
 

@@ -473,6 +473,30 @@ def test_seules_les_structures_publiques_sont_dans_la_table_de_recherche(client)
     assert not EntreeAnnuaire.objects.exists()
 
 
+def test_une_mise_a_jour_groupee_tient_la_table_de_recherche_a_jour(client):
+    lyon = publique(raison_sociale="Mairie de Lyon", ville="Lyon")
+    caen = publique(raison_sociale="Mairie de Caen", ville="Caen")
+    # Filtered on a field it changes: the rows of the structures it changed are rewritten.
+    assert Structure.objects.filter(ville="Lyon").update(ville="Villeurbanne") == 1
+    assert _resultats(_chercher(client, ville="villeurbanne")) == ["Mairie de Lyon"]
+    assert _entree(caen).cle_ville == "CAEN"
+    Structure.objects.filter(pk=lyon.pk).update(raison_sociale="Métropole de Lyon")
+    assert _resultats(_chercher(client, raison_sociale="metropole")) == ["Métropole de Lyon"]
+    # No longer public: out of the table; public again: back in.
+    Structure.objects.filter(pk__in=[lyon.pk, caen.pk]).update(categorie="PRIVEE")
+    assert not EntreeAnnuaire.objects.exists()
+    Structure.objects.filter(pk=caen.pk).update(categorie="PUBLIQUE")
+    assert _resultats(_chercher(client, raison_sociale="caen")) == ["Mairie de Caen"]
+
+
+def test_une_mise_a_jour_groupee_d_autres_champs_n_ecrit_pas_la_table(
+    django_assert_num_queries,
+):
+    publique()
+    with django_assert_num_queries(1):
+        Structure.objects.update(presence_moa="AVEC_MOA")
+
+
 def test_une_sauvegarde_qui_ne_touche_pas_l_annuaire_ne_l_ecrit_pas(
     django_assert_num_queries,
 ):
@@ -520,9 +544,13 @@ def test_la_table_de_recherche_se_reconstruit_apres_des_modifications_hors_du_po
     lyon = publique(raison_sociale="Mairie de Lyon")
     caen = publique(raison_sociale="Mairie de Caen")
     StructureFactory(raison_sociale="Mairie privée")
-    # Bypass save(), as SQL or a restore would.
-    Structure.objects.filter(pk=lyon.pk).update(raison_sociale="Mairie de Dijon")
-    Structure.objects.filter(pk=caen.pk).update(categorie="PRIVEE")
+    # Changed in SQL, outside the ORM, as a script or a restore would.
+    table = Structure._meta.db_table
+    with connection.cursor() as curseur:
+        curseur.execute(
+            f"UPDATE {table} SET raison_sociale = %s WHERE id = %s", ["Mairie de Dijon", lyon.pk]
+        )
+        curseur.execute(f"UPDATE {table} SET categorie = %s WHERE id = %s", ["PRIVEE", caen.pk])
     assert _resultats(_chercher(client, raison_sociale="dijon")) == []
     sortie = io.StringIO()
     call_command("reconstruire_annuaire", stdout=sortie)
