@@ -53,6 +53,12 @@ def retours_a_acquitter(user) -> QuerySet:
     )
 
 
+def obligatoire_a_partir_de(retours: Iterable[Retour]):
+    """When acknowledging these returns becomes mandatory (the oldest's 7th day), or None."""
+    dates = [retour.cree_le for retour in retours]
+    return min(dates) + DELAI_ACQUITTEMENT if dates else None
+
+
 def acquittement_obligatoire(retours: Iterable[Retour], maintenant=None) -> bool:
     """Acknowledging is mandatory once one of the returns is 7 days old."""
     limite = (maintenant or timezone.now()) - DELAI_ACQUITTEMENT

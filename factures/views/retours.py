@@ -22,7 +22,9 @@ from django.views.decorators.http import require_POST, require_safe
 from chorus.workflow import TransitionRefusee
 from factures.services import acquittement
 
-# Session flag set at sign-in when there is something to acknowledge.
+# Session flag set at sign-in when there is something to acknowledge: True (show the dialog),
+# or, once the user closed it, the moment (a timestamp) acknowledging becomes mandatory, when
+# the dialog comes back by itself.
 CLE_DIALOGUE = "factures_retours_a_acquitter"
 
 
@@ -85,13 +87,16 @@ def acquitter(request):
 
 @require_POST
 def fermer(request):
-    """Closes the dialog for this session, unless acknowledging has become mandatory."""
+    """Closes the dialog until acknowledging becomes mandatory (the oldest return's 7th day,
+    when it comes back in the same session), or refuses once it is."""
     liste = list(acquittement.retours_a_acquitter(request.user))
     if acquittement.acquittement_obligatoire(liste):
         messages.error(
             request,
             _("Des factures vous ont été retournées il y a plus de 7 jours : acquittez-les."),
         )
+    elif liste:
+        request.session[CLE_DIALOGUE] = acquittement.obligatoire_a_partir_de(liste).timestamp()
     else:
         request.session.pop(CLE_DIALOGUE, None)
     return redirect(_suivant(request) or "accueil")

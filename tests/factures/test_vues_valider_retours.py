@@ -225,6 +225,22 @@ def test_le_septieme_jour_l_acquittement_devient_obligatoire(client, s):
     assert Retour.objects.get(facture=facture).acquitte_le is None
 
 
+def test_ferme_avant_le_septieme_jour_le_dialogue_revient_quand_il_devient_obligatoire(client, s):
+    facture = retourner(s)
+    retourne_le = Retour.objects.get(facture=facture).cree_le
+    with time_machine.travel(retourne_le + timedelta(days=6, hours=22), tick=False):
+        se_connecter(client, "gp@peintures-morel.fr")
+        client.post(url("retours_fermer"), {"suivant": "/"})
+        assert 'id="dialogue-retours"' not in contenu(client.get(reverse("accueil")))
+    # Same session, two hours later: the 7th day has come, the dialog is back and mandatory.
+    with time_machine.travel(retourne_le + timedelta(days=7, minutes=1), tick=False):
+        page = contenu(client.get(reverse("accueil")))
+        assert 'id="dialogue-retours"' in page
+        assert "leur acquittement est obligatoire" in page
+        response = client.post(url("retours_fermer"), {"suivant": "/"}, follow=True)
+        assert 'id="dialogue-retours"' in contenu(response)
+
+
 def test_traiter_le_rejet_le_retire_des_factures_a_traiter(client, s):
     facture = retourner(s, action=A.REJETER, numero="F-REJET")
     retour = Retour.objects.get(facture=facture)
