@@ -5,7 +5,9 @@ announce (`AnnonceEnAttente`, an outbox: `consigner`). On commit, a sweep is sch
 (`planifier_annonce`): the task `annoncer_changements` takes the pending rows a second
 later and tells them (`annoncer_en_attente`), hundreds of invoices in a handful of queries.
 A change is never lost between its commit and its notifications: a sweep that fails leaves
-its rows for the next one, and a beat task sweeps every minute.
+its rows for the next one, and a beat task sweeps every minute. Sweeps take turns (a
+transaction-level advisory lock on PostgreSQL): two sweeps running at once never tell two
+changes of one invoice in the opposite order.
 
 One *change*, as users see it, is the chain of transitions of an invoice a sweep finds
 pending: a validation followed by the routing to the recipient (VALIDEE_1,
@@ -101,6 +103,18 @@ def consigner(paires) -> None:
 
 
 _TABLE = AnnonceEnAttente._meta.db_table
+# The key of the advisory lock sweeps take turns with (any constant the portal uses for
+# nothing else).
+CLE_DU_TOUR = 0x434850_414E4E  # "CHP", "ANN"
+
+
+def _attendre_son_tour() -> None:
+    """Waits until no other sweep holds a batch; held until the caller's transaction ends.
+    SQLite writes one transaction at a time anyway."""
+    connexion = connections[router.db_for_write(AnnonceEnAttente)]
+    if connexion.vendor == "postgresql":
+        with connexion.cursor() as curseur:
+            curseur.execute("SELECT pg_advisory_xact_lock(%s)", [CLE_DU_TOUR])
 
 
 def _prendre(limite: int) -> list[int]:
@@ -193,12 +207,15 @@ def annoncer_au_commit(paires) -> None:
 
 
 def annoncer_en_attente(limite: int = ANNONCES_PAR_LOT) -> int:
-    """Tells the pending changes, `limite` at a time, each batch in one transaction (its
-    rows locked, SKIP LOCKED: two sweeps at once never tell a change twice); returns how
-    many history rows were told. A batch that fails is rolled back and stays pending."""
+    """Tells the pending changes, `limite` at a time, oldest first, each batch in one
+    transaction; returns how many history rows were told. Batches are told one at a time
+    whatever the number of sweeps (`_attendre_son_tour`), so a change is told after those
+    that came before it, and never twice. A batch that fails is rolled back and stays
+    pending."""
     total = 0
     while True:
         with transaction.atomic():
+            _attendre_son_tour()
             ids = _prendre(limite)
             if not ids:
                 return total

@@ -3,6 +3,7 @@ and a sweep scheduled on commit tells it (factures.services.notifications). Noth
 of a change that did not commit; nothing is lost when telling fails; nothing is told twice."""
 
 import pytest
+from django.db import transaction
 
 from chorus import notifications as coeur
 from chorus.models import Evenement, Notification
@@ -150,4 +151,60 @@ def test_un_broker_injoignable_laisse_le_changement_a_annoncer_sans_faire_echoue
     assert AnnonceEnAttente.objects.count() == 1
     # The beat task's sweep, later, tells it.
     assert tasks.annoncer_changements.apply().get() == 1
+    assert evenements_du_fournisseur(s).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_deux_balayages_a_la_fois_racontent_chacun_son_tour(monkeypatch):
+    """A sweep waits while another holds a batch, then tells what is left: batches are told
+    one after the other, so the changes of one invoice reach users in their order."""
+    import threading
+
+    from django.db import connection, connections
+
+    from tests.celery_reel import ATTENTE_MAX, attendre
+
+    s = scene()
+    monkeypatch.setattr(notifications, "planifier_annonce", lambda: None)  # swept by hand
+    facture = s.facture()
+    facture_traiter(facture=facture, action=A.CONSTATER_SERVICE_FAIT, acting_user=s.agent)
+    tient, relache, resultats = threading.Event(), threading.Event(), []
+
+    def premier_balayage():  # holds its turn, as a sweep in the middle of its batch
+        try:
+            with transaction.atomic():
+                notifications._attendre_son_tour()
+                tient.set()
+                relache.wait(ATTENTE_MAX)
+        finally:
+            connections.close_all()
+
+    def second_balayage():
+        try:
+            resultats.append(notifications.annoncer_en_attente())
+        finally:
+            connections.close_all()
+
+    premier = threading.Thread(target=premier_balayage)
+    premier.start()
+    assert tient.wait(ATTENTE_MAX)
+    second = threading.Thread(target=second_balayage)
+    second.start()
+
+    def en_attente_du_tour():
+        with connection.cursor() as curseur:
+            curseur.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+                "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            )
+            return curseur.fetchone()[0] == 1
+
+    attendre(en_attente_du_tour, ATTENTE_MAX, "the second sweep did not wait for its turn")
+    assert AnnonceEnAttente.objects.count() == 1  # nothing taken while it waits
+    relache.set()
+    premier.join(ATTENTE_MAX)
+    second.join(ATTENTE_MAX)
+    assert resultats == [1]
+    assert not AnnonceEnAttente.objects.exists()
     assert evenements_du_fournisseur(s).count() == 1
