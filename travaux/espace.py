@@ -234,9 +234,10 @@ class EspaceTravaux(Espace):
 
     role: str = R.FOURNISSEUR
 
-    def factures(self, user):
-        qs = Facture.objects.filter(acces.filtre_pieces(user, self.role))
-        return self.annoter(qs.select_related(*self.select_related))
+    def visibles(self, user):
+        """The pieces `user` sees in this role only (travaux.acces), on every page of it:
+        the Synthèse, and also Rechercher, the Tableau de bord, the Archives and the export."""
+        return Facture.objects.filter(acces.filtre_pieces(user, self.role))
 
 
 def _rubriques(user, role: str) -> tuple[Rubrique, ...]:

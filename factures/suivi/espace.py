@@ -86,16 +86,21 @@ class Espace:
     def url(self, page: str, *args) -> str:
         return reverse(self.nom_url(page), args=args)
 
+    def visibles(self, user) -> QuerySet:
+        """Every invoice `user` may see in this space (core 1): the one scope of all its
+        pages. A space narrower than its application (a role of Factures de travaux)
+        says so here."""
+        return Facture.objects.visible_to(user, self.application)
+
     def factures(self, user) -> QuerySet:
-        """Every invoice `user` may see in this space (core 1), ready for the columns."""
-        qs = Facture.objects.visible_to(user, self.application)
-        return self.annoter(qs.select_related(*self.select_related))
+        """The visible invoices, ready for the columns."""
+        return self.annoter(self.visibles(user).select_related(*self.select_related))
 
     def factures_a_lister(self, user) -> QuerySet:
         """The same invoices without the joins of `select_related`: a list sorts and cuts
         first, then `completer()` loads the related rows of the page only. (Joined first,
         PostgreSQL would join all 20,000 invoices of a supplier before sorting them.)"""
-        return self.annoter(Facture.objects.visible_to(user, self.application))
+        return self.annoter(self.visibles(user))
 
     def completer(self, factures) -> list:
         """Loads what the columns need for these invoices, in one query per relation."""

@@ -156,6 +156,28 @@ def test_tableau_de_bord_et_archives(client, ch, dossier):
     assert "ARCHIVEE" in page and "EN-COURS" not in page
 
 
+def test_chaque_page_d_un_role_ne_montre_que_les_pieces_de_ce_role(client, ch, dossier):
+    """The MOE's structure is also the titulaire of another dossier: its pieces there are the
+    Fournisseur role's, on every page of that role only."""
+    PieceFactory(dossier=dossier, numero="CHEZ-LA-MOE")
+    autre = DossierFactory(titulaire=ch.moe_structure, moe=StructureFactory())
+    PieceFactory(dossier=autre, numero="DU-TITULAIRE")
+    client.force_login(ch.moe)
+    for role, visible, cachee in (
+        ("moe", "CHEZ-LA-MOE", "DU-TITULAIRE"),
+        ("fournisseur", "DU-TITULAIRE", "CHEZ-LA-MOE"),
+    ):
+        for page in ("synthese", "rechercher", "archives"):
+            assert cachee not in contenu(client.get(url(role, page))), (role, page)
+        assert visible in contenu(client.get(url(role, "rechercher"))), role
+        export = client.get(url(role, "export"))
+        texte = b"".join(export.streaming_content).decode("utf-8-sig")
+        assert visible in texte and cachee not in texte, role
+        # The dashboard counts the role's pieces only: one.
+        tableau = client.get(url(role, "tableau_de_bord"))
+        assert tableau.context["nombre_total"] == 1, role
+
+
 # --- The dossier and its timeline ---------------------------------------------------------
 
 
