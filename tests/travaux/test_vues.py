@@ -546,3 +546,20 @@ def test_la_liste_des_dossiers_reste_sobre_en_requetes(client, ch, django_assert
     assert "12 dossiers" in contenu(response)
     page = contenu(client.get(url("moe", "dossiers"), {"q": "M-11"}))
     assert "1 dossier" in page
+
+
+def test_la_liste_des_dossiers_compte_les_pieces_que_le_role_voit(client, ch, dossier):
+    depot = timezone.now() - timedelta(days=3)
+    PieceFactory(dossier=dossier, deposee_le=depot - timedelta(days=30))
+    PieceFactory(dossier=dossier, deposee_le=depot)
+    PieceFactory(  # the titulaire's draft: his alone
+        dossier=dossier, statut=S.BROUILLON, deposee_le=None, mise_a_disposition_le=None
+    )
+    vide = DossierFactory(titulaire=ch.titulaire, moe=ch.moe_structure, moa=dossier.moa)
+    lignes = {}
+    for role, utilisateur in (("moe", ch.moe), ("fournisseur", ch.fournisseur)):
+        client.force_login(utilisateur)
+        page = client.get(url(role, "dossiers")).context["page_obj"]
+        lignes[role] = {d.pk: (d.nombre_pieces, d.dernier_depot) for d in page}
+    assert lignes["moe"] == {dossier.pk: (2, depot), vide.pk: (0, None)}
+    assert lignes["fournisseur"] == {dossier.pk: (3, depot), vide.pk: (0, None)}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
@@ -25,13 +26,19 @@ from travaux.views.commun import (
 @require_safe
 def liste(request, role):
     exiger_role(request, role)
-    pieces = Q(pieces__in=pieces_du_role(request.user, role).values("pk"))
+    # Per dossier, what the role sees of its pieces: computed for the rows of the page only
+    # (subqueries of the select list), not for every piece of every dossier before sorting.
+    pieces = pieces_du_role(request.user, role).filter(dossier=OuterRef("pk")).order_by()
     dossiers = (
         DossierFacturation.objects.visible_to(request.user, role)
         .select_related("titulaire", "moe", "moa")
         .annotate(
-            nombre_pieces=Count("pieces", filter=pieces, distinct=True),
-            dernier_depot=Max("pieces__deposee_le", filter=pieces),
+            nombre_pieces=Coalesce(
+                Subquery(pieces.values("dossier").annotate(n=Count("pk")).values("n")), 0
+            ),
+            dernier_depot=Subquery(
+                pieces.values("dossier").annotate(d=Max("deposee_le")).values("d")
+            ),
         )
         .order_by("-cree_le", "-pk")
     )
