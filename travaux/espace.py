@@ -14,7 +14,7 @@ from datetime import timedelta
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -209,15 +209,12 @@ class FiltrePiecesTravaux(FiltreFactures):
     def filtrer_rejetees(self, qs, _nom, masquer):
         if not masquer:
             return qs
-        dernier_changement = Subquery(
-            FactureHistorique.objects.filter(objet=OuterRef("pk"))
-            .order_by("-date", "-pk")
-            .values("date")[:1]
-        )
+        # A refused piece stays if it changed within the last days (its last change is
+        # recent if any is). Written in this order, the history is only read for refused
+        # pieces, not for every piece of the search.
         limite = timezone.now() - DELAI_REJETS_RECENTS
-        return qs.annotate(dernier_changement=dernier_changement).exclude(
-            statut__in=STATUTS_REFUS, dernier_changement__lt=limite
-        )
+        recente = FactureHistorique.objects.filter(objet=OuterRef("pk"), date__gte=limite)
+        return qs.filter(~Q(statut__in=STATUTS_REFUS) | Q(Exists(recente)))
 
     def filtrer_telechargees(self, qs, _nom, masquer):
         if not masquer:
