@@ -24,21 +24,22 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils import timezone
+from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 
 from chorus import notifications
 from habilitations import acces
 from habilitations.enums import Application, Langue, Niveau, StatutRattachement
 from habilitations.models import Habilitation, Rattachement, Utilisateur
-from habilitations.services import habilitations_par_defaut_accorder, rattachement_demander
+from habilitations.services import (
+    habilitations_par_defaut_accorder,
+    liens,
+    rattachement_demander,
+)
 from structures.enums import CategorieStructure, StatutStructure, TypeIdentifiant
 from structures.models import Service, Structure
 from structures.validation import identifiant_normaliser
@@ -283,13 +284,7 @@ def activation_renvoyer(*, email: str) -> None:
 
 def lien_activation(utilisateur: Utilisateur) -> str:
     """The absolute activation URL of a pending account."""
-    return settings.SITE_URL + reverse(
-        "habilitations:activation",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(utilisateur.pk)),
-            "token": jeton_activation.make_token(utilisateur),
-        },
-    )
+    return liens.lien_a_jeton("habilitations:activation", utilisateur, jeton_activation)
 
 
 def _envoyer_le_lien(utilisateur_id: int) -> None:
@@ -305,17 +300,16 @@ def lien_activation_envoyer(*, utilisateur_id: int) -> bool:
     utilisateur = Utilisateur.objects.filter(pk=utilisateur_id).first()
     if utilisateur is None or not en_attente_d_activation(utilisateur):
         return False
-    with translation.override(utilisateur.langue):
-        contexte = {
+    liens.courriel_envoyer(
+        utilisateur,
+        "habilitations/inscription/email_activation",
+        lambda: {
             "utilisateur": utilisateur,
             "lien": lien_activation(utilisateur),
             "lien_renvoyer": settings.SITE_URL + reverse("habilitations:activation_renvoyer"),
             "duree_minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
-            "portail": settings.PORTAIL_NOM,
-        }
-        sujet = render_to_string("habilitations/inscription/email_activation_subject.txt", contexte)
-        corps = render_to_string("habilitations/inscription/email_activation_body.txt", contexte)
-    EmailMessage(subject=" ".join(sujet.split()), body=corps, to=[utilisateur.email]).send()
+        },
+    )
     return True
 
 

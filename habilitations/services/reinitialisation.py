@@ -10,26 +10,16 @@ The rules, in words:
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from habilitations.models import Utilisateur
+from habilitations.services import liens
 
 
 def lien_reinitialisation(utilisateur: Utilisateur) -> str:
     """The absolute address where `utilisateur` chooses a new password."""
-    return settings.SITE_URL + reverse(
-        "habilitations:mot_de_passe_nouveau",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(utilisateur.pk)),
-            "token": default_token_generator.make_token(utilisateur),
-        },
+    return liens.lien_a_jeton(
+        "habilitations:mot_de_passe_nouveau", utilisateur, default_token_generator
     )
 
 
@@ -39,9 +29,9 @@ def lien_reinitialisation_envoyer(*, utilisateur_id: int) -> bool:
     utilisateur = Utilisateur.objects.filter(pk=utilisateur_id, is_active=True).first()
     if utilisateur is None or not utilisateur.has_usable_password():
         return False
-    with translation.override(utilisateur.langue):
-        contexte = {"lien": lien_reinitialisation(utilisateur), "portail": settings.PORTAIL_NOM}
-        sujet = render_to_string("habilitations/emails/reinitialisation_subject.txt", contexte)
-        corps = render_to_string("habilitations/emails/reinitialisation_body.txt", contexte)
-    EmailMessage(subject=" ".join(sujet.split()), body=corps, to=[utilisateur.email]).send()
+    liens.courriel_envoyer(
+        utilisateur,
+        "habilitations/emails/reinitialisation",
+        lambda: {"lien": lien_reinitialisation(utilisateur)},
+    )
     return True
