@@ -51,7 +51,7 @@ django.setup()
 
 import logging  # noqa: E402
 
-from commun import comme_en_production  # noqa: E402  (bench/commun.py)
+from commun import comme_en_production, copie_de_factures  # noqa: E402  (bench/commun.py)
 from django.db import connection, connections  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -117,14 +117,6 @@ STATUTS = [
 def p95(valeurs):
     ordonnees = sorted(valeurs)
     return ordonnees[min(len(ordonnees) - 1, round(0.95 * (len(ordonnees) - 1)))]
-
-
-def _copier(table, colonnes, lignes):
-    with connection.cursor() as curseur:
-        copie = f"COPY {table} ({', '.join(colonnes)}) FROM STDIN"
-        with curseur.cursor.copy(copie) as flux:
-            for ligne in lignes:
-                flux.write_row(ligne)
 
 
 # --- 1. The data set and the pages ---------------------------------------------------------
@@ -217,7 +209,9 @@ def generer():
                 cree + timedelta(minutes=1) if envoyee else None,
             )
 
-    _copier("factures_facture", COLONNES, lignes())
+    with copie_de_factures(COLONNES) as ecrire:
+        for ligne in lignes():
+            ecrire(ligne)
     print(f"  {TOTAL:,} invoices written by COPY in {time.perf_counter() - debut:.0f} s")
 
     debut = time.perf_counter()

@@ -37,7 +37,7 @@ import django
 
 django.setup()
 
-from commun import comme_en_production  # noqa: E402  (bench/commun.py)
+from commun import comme_en_production, copie_de_factures  # noqa: E402  (bench/commun.py)
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -156,71 +156,69 @@ def generer():
     debut = time.perf_counter()
     poids = [w for _s, w in STATUTS]
     noms = [s for s, _w in STATUTS]
-    with connection.cursor() as curseur:
-        copie = f"COPY factures_facture ({', '.join(COLONNES)}) FROM STDIN"
-        with curseur.cursor.copy(copie) as flux:
-            for n in range(TOTAL):
-                fournisseur = fournisseurs[n % FOURNISSEURS]
-                ht = rng.randint(100, 100_000)
-                depot = maintenant - timedelta(days=rng.randint(0, 700), minutes=n % 1440)
-                valideur = None
-                soumise = echeance = None
-                cadre = "A1_FACTURE_FOURNISSEUR"
-                if n < EN_RETARD:
-                    entite = entites[1 + n % (ENTITES - 1)]
-                    statut, cadre, valideur = "A_VALIDER_1", "A9_FACTURE_SOUSTRAITANT", titulaire.pk
-                    # Deposited and submitted one after the other half a day long, 16 days
-                    # ago: the deadlines follow the order the rows were written in, as they
-                    # do in production (rows of a day sit together on disk).
-                    soumise = maintenant - timedelta(days=16) + timedelta(milliseconds=400 * n)
-                    echeance = soumise + timedelta(days=15)
-                    depot = soumise - timedelta(minutes=5)
-                elif n < EN_RETARD + GRANDE_ENTITE:
-                    entite = grande
-                    statut = rng.choices(noms, poids)[0]
-                else:
-                    entite = entites[1 + n % (ENTITES - 1)]
-                    statut = rng.choices(noms, poids)[0]
-                service = services_de[entite.pk][n % 2]
-                tva = ht // 5
-                flux.write_row(
-                    [
-                        fournisseur.pk,
-                        entite.pk,
-                        service,
-                        valideur,
-                        cadre,
-                        statut,
-                        "FACTURE",
-                        f"B{n:09d}",
-                        date(2026, 1 + n % 12, 1 + n % 28),
-                        2026,
-                        "EUR",
-                        "TVA_SUR_DEBIT",
-                        "",
-                        "VIREMENT",
-                        "",
-                        "",
-                        "",
-                        "",
-                        "",
-                        f"{ht}.00",
-                        f"{tva}.00",
-                        f"{ht + tva}.00",
-                        "0.00",
-                        "",
-                        f"{ht + tva}.00",
-                        "SAISIE_PORTAIL",
-                        "",
-                        "SANS_OBJET",
-                        depot,
-                        depot,
-                        depot,
-                        None if n < EN_RETARD else depot,
-                        soumise,
-                        echeance,
-                    ]
-                )
+    with copie_de_factures(COLONNES) as ecrire:
+        for n in range(TOTAL):
+            fournisseur = fournisseurs[n % FOURNISSEURS]
+            ht = rng.randint(100, 100_000)
+            depot = maintenant - timedelta(days=rng.randint(0, 700), minutes=n % 1440)
+            valideur = None
+            soumise = echeance = None
+            cadre = "A1_FACTURE_FOURNISSEUR"
+            if n < EN_RETARD:
+                entite = entites[1 + n % (ENTITES - 1)]
+                statut, cadre, valideur = "A_VALIDER_1", "A9_FACTURE_SOUSTRAITANT", titulaire.pk
+                # Deposited and submitted one after the other half a day long, 16 days
+                # ago: the deadlines follow the order the rows were written in, as they
+                # do in production (rows of a day sit together on disk).
+                soumise = maintenant - timedelta(days=16) + timedelta(milliseconds=400 * n)
+                echeance = soumise + timedelta(days=15)
+                depot = soumise - timedelta(minutes=5)
+            elif n < EN_RETARD + GRANDE_ENTITE:
+                entite = grande
+                statut = rng.choices(noms, poids)[0]
+            else:
+                entite = entites[1 + n % (ENTITES - 1)]
+                statut = rng.choices(noms, poids)[0]
+            service = services_de[entite.pk][n % 2]
+            tva = ht // 5
+            ecrire(
+                [
+                    fournisseur.pk,
+                    entite.pk,
+                    service,
+                    valideur,
+                    cadre,
+                    statut,
+                    "FACTURE",
+                    f"B{n:09d}",
+                    date(2026, 1 + n % 12, 1 + n % 28),
+                    2026,
+                    "EUR",
+                    "TVA_SUR_DEBIT",
+                    "",
+                    "VIREMENT",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    f"{ht}.00",
+                    f"{tva}.00",
+                    f"{ht + tva}.00",
+                    "0.00",
+                    "",
+                    f"{ht + tva}.00",
+                    "SAISIE_PORTAIL",
+                    "",
+                    "SANS_OBJET",
+                    depot,
+                    depot,
+                    depot,
+                    None if n < EN_RETARD else depot,
+                    soumise,
+                    echeance,
+                ]
+            )
     print(f"{TOTAL:,} invoices written by COPY in {time.perf_counter() - debut:.1f} s")
     debut = time.perf_counter()
     with connection.cursor() as curseur:

@@ -27,7 +27,7 @@ import django
 
 django.setup()
 
-from commun import comme_en_production  # noqa: E402  (bench/commun.py)
+from commun import comme_en_production, copie_de_factures  # noqa: E402  (bench/commun.py)
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -124,8 +124,7 @@ def generer():
     pk = 0
     retards = 0
     with connection.cursor() as curseur:
-        copie = f"COPY factures_facture ({', '.join(COLONNES)}) FROM STDIN"
-        with curseur.cursor.copy(copie) as flux:
+        with copie_de_factures(COLONNES) as ecrire:
             for i, dossier in enumerate(dossiers):
                 for mois in range(MOIS):
                     depot = maintenant - timedelta(days=30 * (MOIS - mois), minutes=i % 1440)
@@ -161,7 +160,7 @@ def generer():
                             echeance = maintenant + timedelta(days=1 + i % 6)
                             if en_retard:
                                 echeance = maintenant - timedelta(hours=1 + i % 48)
-                        flux.write_row(
+                        ecrire(
                             [
                                 pk,
                                 dossier.titulaire_id,
