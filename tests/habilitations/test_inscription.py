@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -774,3 +774,40 @@ def test_une_inscription_a_laquelle_une_facture_se_rapporte_est_gardee(
     assert services.inscriptions_abandonnees_effacer() == 0
     assert Utilisateur.objects.filter(pk=abandonnee.pk).exists()
     assert f"Abandoned sign-up {abandonnee.pk} kept" in caplog.text
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_une_activation_en_cours_l_emporte_sur_l_effacement():
+    user = services.compte_creer(
+        email="tardif@exemple.fr",
+        mot_de_passe=MOT_DE_PASSE,
+        prenom="T",
+        nom="Ardif",
+        type_identifiant="SIRET",
+        identifiant=siret_valide(4),
+        raison_sociale="Tardif SARL",
+    )
+    _vieillir(user, 8)
+    verrouille, relache = threading.Event(), threading.Event()
+
+    def activation_en_cours():  # holds the account's lock, as compte_activer does
+        try:
+            with transaction.atomic():
+                Utilisateur.objects.select_for_update().get(pk=user.pk)
+                verrouille.set()
+                relache.wait(30)
+        finally:
+            connection.close()
+
+    fil = threading.Thread(target=activation_en_cours)
+    fil.start()
+    try:
+        assert verrouille.wait(30)
+        # The sweep does not wait for the lock: it leaves this account for its next run.
+        assert services.inscriptions_abandonnees_effacer() == 0
+    finally:
+        relache.set()
+        fil.join(30)
+    assert Utilisateur.objects.filter(pk=user.pk).exists()
+    assert Structure.objects.filter(identifiant=siret_valide(4)).exists()
