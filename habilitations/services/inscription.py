@@ -313,18 +313,19 @@ def lien_activation_envoyer(*, utilisateur_id: int) -> bool:
     return True
 
 
-def inscriptions_abandonnees_effacer(*, lot: int = 500) -> int:
-    """Erases up to `lot` sign-ups left unactivated for INSCRIPTION_ABANDONNEE_APRES: the
-    account, the structure it created (it was its GP) and its attachment request, so that
-    the address and the identifier are free again. Each in its own transaction, under the
-    account's lock (an activation at the same moment wins). A sign-up something else now
-    refers to (an invoice naming its structure…) is kept and logged. Returns how many went."""
+def inscriptions_abandonnees_effacer() -> int:
+    """Erases the sign-ups left unactivated for INSCRIPTION_ABANDONNEE_APRES: the account,
+    the structure it created (it was its GP) and its attachment request, so that the address
+    and the identifier are free again. Each in its own transaction, under the account's lock
+    (an activation at the same moment wins). A sign-up something else now refers to (an
+    invoice naming its structure…) is kept and logged; the others are all looked at, however
+    many are kept. Returns how many went."""
     limite = timezone.now() - INSCRIPTION_ABANDONNEE_APRES
     abandonnees = Utilisateur.objects.filter(
         is_active=False, active_le__isnull=True, date_joined__lt=limite
     )
     effacees = 0
-    for pk in abandonnees.order_by("pk").values_list("pk", flat=True)[:lot]:
+    for pk in list(abandonnees.order_by("pk").values_list("pk", flat=True)):
         try:
             with transaction.atomic():
                 utilisateur = abandonnees.select_for_update(skip_locked=True).filter(pk=pk).first()
