@@ -61,6 +61,19 @@ def lien_du_courriel(mail) -> str:
     return lien[lien.index("/compte/") :]
 
 
+def creer_un_compte(email, siret):
+    """A sign-up through the service, waiting for its activation."""
+    return services.compte_creer(
+        email=email,
+        mot_de_passe=MOT_DE_PASSE,
+        prenom="Claire",
+        nom="Durand",
+        type_identifiant="SIRET",
+        identifiant=siret,
+        raison_sociale="Durand Menuiserie",
+    )
+
+
 def activer(client, django_capture_on_commit_callbacks, lien):
     with django_capture_on_commit_callbacks(execute=True):
         return client.post(lien)
@@ -538,15 +551,7 @@ def test_deux_activations_successives_avec_le_meme_jeton_n_en_font_qu_une(
 def test_deux_activations_simultanees_sont_sans_danger():
     structure = StructureFactory(identifiant=SIRET)
     UtilisateurFactory(gestionnaire_de=structure)
-    user = services.compte_creer(
-        email="x@exemple.fr",
-        mot_de_passe=MOT_DE_PASSE,
-        prenom="X",
-        nom="Y",
-        type_identifiant="SIRET",
-        identifiant=siret_valide(3),
-        raison_sociale="Z",
-    )
+    user = creer_un_compte("x@exemple.fr", siret_valide(3))
     jeton = services.jeton_activation.make_token(user)
     resultats = []
     depart = threading.Barrier(2)
@@ -779,15 +784,7 @@ def test_une_inscription_a_laquelle_une_facture_se_rapporte_est_gardee(
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_une_activation_en_cours_l_emporte_sur_l_effacement():
-    user = services.compte_creer(
-        email="tardif@exemple.fr",
-        mot_de_passe=MOT_DE_PASSE,
-        prenom="T",
-        nom="Ardif",
-        type_identifiant="SIRET",
-        identifiant=siret_valide(4),
-        raison_sociale="Tardif SARL",
-    )
+    user = creer_un_compte("tardif@exemple.fr", siret_valide(4))
     _vieillir(user, 8)
     verrouille, relache = threading.Event(), threading.Event()
 
