@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,9 +16,9 @@ from chorus import documents
 from chorus.workflow import ActionImpossible, TransitionRefusee
 from factures.circuits import circuit_de
 from factures.enums import ActionFacture as A
-from factures.enums import EtatControle
 from factures.enums import StatutFacture as S
 from factures.models import Telechargement, TypeTelechargement
+from factures.views.controles import suivre_les_controles
 from travaux import acces
 from travaux.enums import ERREURS_D_ACHEMINEMENT, REFUS_DEFINITIFS
 from travaux.forms import ConfirmationForm, MotifForm, PartiesForm
@@ -151,13 +151,13 @@ def controles(request, role, pk):
     htmx, back to the piece's page."""
     exiger_role(request, role)
     piece = piece_du_role(request, role, pk)
-    if not request.htmx:
-        return redirect(url_role(role, "detail", piece.pk))
-    if piece.etat_controle == EtatControle.EN_COURS:
-        return render(request, "travaux/_controles_piece.html", {"piece": piece, "role": role})
-    reponse = HttpResponse(status=204)
-    reponse["HX-Refresh"] = "true"
-    return reponse
+    return suivre_les_controles(
+        request,
+        piece,
+        fragment="travaux/_controles_piece.html",
+        contexte={"piece": piece, "role": role},
+        page=url_role(role, "detail", piece.pk),
+    )
 
 
 def _url_pour_corriger(request, piece, role) -> str | None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -17,6 +17,7 @@ from chorus import documents
 from factures.circuits import circuit_de
 from factures.enums import EtatControle, Severite
 from factures.enums import StatutFacture as S
+from factures.views.controles import suivre_les_controles
 from factures.views.emises.commun import contexte_espace, facture_visible, peut_modifier
 
 LIGNES_PAR_PAGE = 100
@@ -153,10 +154,10 @@ def controles(request, pk):
     they run; once done, htmx is told to reload the page, which then shows every finding
     next to its field. Without htmx, back to the invoice page."""
     facture = facture_visible(request, pk)
-    if not request.htmx:
-        return redirect("factures:emises_detail", pk=facture.pk)
-    if facture.etat_controle == EtatControle.EN_COURS:
-        return render(request, "factures/emises/_controles.html", {"facture": facture})
-    reponse = HttpResponse(status=204)
-    reponse["HX-Refresh"] = "true"
-    return reponse
+    return suivre_les_controles(
+        request,
+        facture,
+        fragment="factures/emises/_controles.html",
+        contexte={"facture": facture},
+        page=reverse("factures:emises_detail", args=[facture.pk]),
+    )
